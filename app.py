@@ -1,0 +1,56 @@
+"""Soft Reboot patient FAQ assistant: the command line (`ingest`, `ask`, `serve`).
+
+Thin wiring: parse arguments, build objects from Settings, turn errors into friendly messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from settings import Settings  # noqa: E402
+
+log = logging.getLogger("softreboot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.data_dir is not None:
+        settings.data_dir = args.data_dir
+    return int(args.func(args, settings))
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=None, help="where all state lives (default: $SOFTREBOOT_DATA_DIR or ./var)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser = argparse.ArgumentParser(prog="app.py", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", parents=[common], help="read feeds into a new index version")
+    ingest.add_argument("sources", nargs="*", help="feed files or http(s) URLs (default: the bundled sample feed)")
+    ingest.add_argument("--prune", action="store_true", help="drop posts that are no longer in the feeds")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.set_defaults(func=cmd_ingest)
+    return parser
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.ingest import ingest_command
+
+    return ingest_command(settings, args.sources, prune=args.prune, show_progress=not args.no_progress)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

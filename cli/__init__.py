@@ -1,0 +1,1 @@
+"""Command implementations behind app.py; errors become friendly messages here, at the edge."""

@@ -1,0 +1,45 @@
+"""`app.py ingest`: progress bar on stderr, one summary line on stdout, non-zero exit when nothing was ingested."""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+from cli.wiring import index_store, ingest_options, resolve_sources
+from index import Embedder, IndexStoreError, IngestReport, run_ingest
+from ingest import IngestError
+from settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+
+
+def ingest_command(settings: Settings, sources: list[str], prune: bool = False, show_progress: bool = True, embedder: Embedder | None = None) -> int:
+    bar: tqdm | None = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if not show_progress:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc=stage, unit="text", file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        report = run_ingest(resolve_sources(sources, settings), index_store(settings), embedder or Embedder(), ingest_options(settings, prune), progress)
+    except (IngestError, IndexStoreError) as exc:
+        print(f"ingest failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        if bar is not None:
+            bar.close()
+    _print_report(report)
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+def _print_report(report: IngestReport) -> None:
+    for failure in report.failures:
+        print(f"source failed: {failure}", file=sys.stderr)
+    for item in report.skipped:
+        print(f"skipped {item.item} from {item.source}: {item.reason}", file=sys.stderr)
+    print(report.summary_line())

@@ -1,0 +1,26 @@
+"""Feed -> Post -> Chunk. Imports nothing from `index` or `chatbot`."""
+
+from ingest.chunk import Chunker, ChunkingConfig
+from ingest.errors import FeedFetchError, FeedParseError, IngestError
+from ingest.feed import parse_feed, read_feed
+from ingest.fetch import FetchLimits, is_url
+from ingest.types import Chunk, FaqPair, FeedResult, Post, Reference, Section, SkippedItem
+
+__all__ = [
+    "Chunk",
+    "Chunker",
+    "ChunkingConfig",
+    "FaqPair",
+    "FeedFetchError",
+    "FeedParseError",
+    "FeedResult",
+    "FetchLimits",
+    "IngestError",
+    "Post",
+    "Reference",
+    "Section",
+    "SkippedItem",
+    "is_url",
+    "parse_feed",
+    "read_feed",
+]

@@ -1,0 +1,46 @@
+"""Plain-text normalisation and sentence splitting shared by the cleaner and the chunker."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import blingfire
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\u00ad": "",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
+
+
+def normalize(text: str) -> str:
+    """NFKC, straight quotes, no invisible characters, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACE.sub(" ", text))
+    return text.strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph (blingfire's model: knows "Dr.", "e.g.", decimals)."""
+    text = normalize(text)
+    if not text:
+        return []
+    return [s.strip() for s in blingfire.text_to_sentences(text).split("\n") if s.strip()]

@@ -1,0 +1,116 @@
+"""Frozen records passed between the ingest stages: feed -> Post -> Chunk."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ChunkKind = Literal["section", "faq", "takeaways"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A citation at the end of a post: shown as further reading, never indexed as an answer."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of paragraphs under one heading ("" for the introduction before the first heading)."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FaqPair:
+    """One question of a post's "Frequently Asked Questions" and the clinic's own answer."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Post:
+    """One blog post, cleaned into structure."""
+
+    guid: str
+    url: str
+    slug: str
+    title: str
+    author: str
+    published: str | None  # ISO 8601, UTC
+    updated: str | None
+    categories: tuple[str, ...]
+    sections: tuple[Section, ...]
+    faqs: tuple[FaqPair, ...]
+    takeaways: tuple[str, ...]
+    references: tuple[Reference, ...]
+    source_hash: str  # hash of the raw entry: unchanged raw entry means unchanged post
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Post:
+        return cls(
+            **{
+                **data,
+                "categories": tuple(data["categories"]),
+                "sections": tuple(Section(s["heading"], tuple(s["paragraphs"])) for s in data["sections"]),
+                "faqs": tuple(FaqPair(**f) for f in data["faqs"]),
+                "takeaways": tuple(data["takeaways"]),
+                "references": tuple(Reference(**r) for r in data["references"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage. It carries its post's url, title and section so a citation costs nothing."""
+
+    chunk_id: str
+    post_guid: str
+    url: str
+    title: str
+    section: str
+    kind: ChunkKind
+    position: int
+    text: str  # the passage as shown to a person (for a FAQ: the answer)
+    sentences: tuple[str, ...]  # text split into sentences, for extractive answers
+    question: str | None = None  # the FAQ question, for kind == "faq"
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedding model sees: the passage prefixed with its post title and section."""
+        head = f"{self.title}. {self.section}." if self.section else f"{self.title}."
+        body = f"{self.question} {self.text}" if self.question else self.text
+        return f"{head}\n{body}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        return cls(**{**data, "sentences": tuple(data["sentences"])})
+
+
+@dataclass(frozen=True)
+class SkippedItem:
+    """A feed item that could not be ingested, and why."""
+
+    source: str
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    """Everything read from one source: the good posts and the items that were skipped."""
+
+    source: str
+    posts: tuple[Post, ...]
+    skipped: tuple[SkippedItem, ...] = field(default_factory=tuple)
+    pages: int = 1

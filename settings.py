@@ -1,0 +1,32 @@
+"""The one configuration object. Every field has a default and a description, and can be set
+from an environment variable named SOFTREBOOT_<FIELD> (e.g. SOFTREBOOT_DATA_DIR=/srv/faq).
+Only `app.py` reads it; packages receive plain values from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent
+SAMPLE_FEED = PROJECT_DIR / "data" / "sample-feed.xml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOFTREBOOT_", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="All state: index versions, conversation database.")
+    feed_sources: list[str] = Field([str(SAMPLE_FEED)], description="Default feed files or URLs for `ingest` (JSON list in the environment).")
+
+    # ingest and index
+    index_factory: str = Field("Flat", description="FAISS index_factory string (inner product). 'Flat' is exact; 'HNSW32' for very large sites.")
+    chunk_max_tokens: int = Field(170, description="Upper bound of a chunk's text in cl100k tokens.")
+    chunk_overlap_tokens: int = Field(40, description="Sentences repeated between consecutive chunks, up to this many tokens.")
+    fetch_timeout_s: float = Field(20.0, description="Timeout for each feed request and for its whole download.")
+    fetch_max_bytes: int = Field(20 * 1024 * 1024, description="Largest feed page accepted, in bytes.")
+    feed_max_pages: int = Field(100, description="Most WordPress feed pages (?paged=N) followed per source.")
+    keep_versions: int = Field(3, description="Index versions kept on disk for rollback (at least 2).")
+
+    # answering
+    max_question_chars: int = Field(2000, description="Longest message accepted.")
