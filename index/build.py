@@ -54,10 +54,10 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class IngestOptions:
-    chunking: ChunkingConfig = ChunkingConfig()
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
     index_factory: str = "Flat"  # FAISS index_factory string; exact inner product at this size
     prune: bool = False  # drop posts that are no longer in the feed
-    limits: FetchLimits = FetchLimits()
+    limits: FetchLimits = field(default_factory=FetchLimits)
     max_pages: int = 100
 
 
@@ -95,7 +95,7 @@ def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | N
     if not store.exists():
         return None
     try:
-        version, problems = store.load_serving(embedder.name, embedder.dimension)
+        version, _problems = store.load_serving(embedder.name, embedder.dimension)
     except IndexStoreError as exc:
         log.warning("the current index cannot be reused (%s): building from the feed alone", exc)
         return None

@@ -1,10 +1,10 @@
 """Errors raised by the index package.
 
-    IndexStoreError
-    ├── IndexNotFoundError      no published index under the data directory yet
-    ├── IndexMismatchError      built with another embedding model, dimension or format version
-    ├── IndexCorruptError       a file of the version is missing, truncated or altered (names the file)
-    └── IngestBusyError         another ingest holds the lock
+IndexStoreError
+├── IndexNotFoundError      no published index under the data directory yet
+├── IndexMismatchError      built with another embedding model, dimension or format version
+├── IndexCorruptError       a file of the version is missing, truncated or altered (names the file)
+└── IngestBusyError         another ingest holds the lock
 """
 
 

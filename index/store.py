@@ -147,4 +147,3 @@ def _new_version_name(current: str | None) -> str:
     name = "v" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     # names sort by time; never step backwards even if the clock does
     return name if current is None or name > current else current + "-1"
-

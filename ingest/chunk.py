@@ -96,8 +96,9 @@ class Chunker:
         """A sentence too long for one chunk is cut at word boundaries (rare: lists run together)."""
         if self._fits(prefix, [sentence]):
             return [sentence]
-        words, parts, current = sentence.split(), [], []
-        for word in words:
+        parts: list[str] = []
+        current: list[str] = []
+        for word in sentence.split():
             if current and not self._fits(prefix, [" ".join([*current, word])]):
                 parts.append(" ".join(current))
                 current = []

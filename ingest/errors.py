@@ -1,8 +1,8 @@
 """Errors raised while reading feeds.
 
-    IngestError
-    ├── FeedFetchError      the source could not be read (missing file, network, HTTP status, size, timeout)
-    └── FeedParseError      the bytes are not a usable feed (malformed XML, HTML page, no valid items)
+IngestError
+├── FeedFetchError      the source could not be read (missing file, network, HTTP status, size, timeout)
+└── FeedParseError      the bytes are not a usable feed (malformed XML, HTML page, no valid items)
 """
 
 

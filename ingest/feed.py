@@ -129,7 +129,7 @@ def entry_to_post(entry: Any) -> Post:
         title=title,
         author=normalize(str(entry.get("author", ""))),
         published=_iso(entry.get("published_parsed")),
-        updated=_iso(entry.get("updated_parsed")),
+        updated=_iso(dict.get(entry, "updated_parsed")),  # dict.get: no fallback to `published`
         categories=tuple(dict.fromkeys(normalize(t.get("term", "")) for t in entry.get("tags", []) if t.get("term"))),
         sections=body.sections,
         faqs=body.faqs,
@@ -149,7 +149,7 @@ def _content_html(entry: Any) -> str:
 def entry_hash(entry: Any) -> str:
     """A hash of everything of an entry that ends up in a Post: equal hash, equal post."""
     keys = ("id", "link", "title", "author", "published", "updated", "summary")
-    payload = {k: str(entry.get(k, "")) for k in keys}
+    payload: dict[str, object] = {k: str(dict.get(entry, k, "")) for k in keys}
     payload["content"] = _content_html(entry)
     payload["tags"] = [t.get("term", "") for t in entry.get("tags", [])]
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (after `make setup-dev`). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"
