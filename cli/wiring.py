@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from index import IndexStore, IngestOptions
+from chatbot.assistant import Assistant, AssistantConfig
+from index import Embedder, IndexStore, IngestOptions, run_ingest
 from ingest import ChunkingConfig, FetchLimits, is_url
-from settings import Settings
+from settings import SAMPLE_FEED, Settings
 
 
 def index_store(settings: Settings) -> IndexStore:
@@ -27,3 +29,23 @@ def resolve_sources(sources: list[str] | None, settings: Settings) -> list[str]:
     """URLs as given; file paths made absolute so the manifest says exactly what was read."""
     chosen = sources or settings.feed_sources
     return [s if is_url(s) else str(Path(s).expanduser().resolve()) for s in chosen]
+
+
+def ensure_index(settings: Settings, embedder: Embedder) -> None:
+    """`ask` without an index builds one from the bundled sample first, saying so on stderr."""
+    store = index_store(settings)
+    if store.exists():
+        return
+    print(f"no index under {settings.data_dir}: building one from the bundled sample feed first", file=sys.stderr)
+    report = run_ingest([str(SAMPLE_FEED)], store, embedder, ingest_options(settings))
+    print(report.summary_line(), file=sys.stderr)
+
+
+def assistant_config(settings: Settings) -> AssistantConfig:
+    return AssistantConfig(max_question_chars=settings.max_question_chars)
+
+
+def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:
+    embedder = embedder or Embedder()
+    ensure_index(settings, embedder)
+    return Assistant.load(index_store(settings), embedder, assistant_config(settings))

@@ -46,6 +46,10 @@ class LexicalIndex:
     def load(cls, directory: Path, size: int) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(directory), show_progress=False, allow_pickle=False), size)
 
+    def vocabulary(self) -> set[str]:
+        """Every stemmed term of the indexed chunks."""
+        return set(self._bm25.vocab_dict) if getattr(self._bm25, "vocab_dict", None) else set()
+
     def scores(self, query: str) -> np.ndarray:
         terms = tokenize([query])[0]
         if not terms or self.size == 0:

@@ -1,0 +1,239 @@
+"""Decide when not to answer: out of scope, or in scope but not covered by the articles.
+
+One cosine threshold cannot separate answerable from unanswerable in-domain questions ("how much
+does an infusion cost?" retrieves passages about cost that hold no price). So beside a score floor,
+the judge checks that the selected sentences hold the *kind* of thing the question asks for
+(a price, a clock time, a duration, a count, a place) and that a named thing the question asks
+about (an insurer, a service, a drug) occurs in the articles at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chatbot.answer_types import asked_kinds, holds_kind
+from chatbot.compose import Composition
+from chatbot.condense import TOPIC_TERMS, content_words
+from chatbot.types import Hit
+from index.lexical import tokenize
+
+# Words that place a question in the clinic's world even when retrieval is weak.
+DOMAIN_TERMS = TOPIC_TERMS | frozenset(
+    [
+        "mental",
+        "health",
+        "mood",
+        "moods",
+        "sad",
+        "sadness",
+        "stress",
+        "stressed",
+        "feel",
+        "feeling",
+        "feelings",
+        "emotion",
+        "emotions",
+        "emotional",
+        "panic",
+        "sleep",
+        "insomnia",
+        "medication",
+        "medications",
+        "meds",
+        "med",
+        "doctor",
+        "doctors",
+        "psychiatrist",
+        "psychiatry",
+        "psychologist",
+        "counselor",
+        "counseling",
+        "treatment",
+        "treatments",
+        "treat",
+        "treated",
+        "treating",
+        "cure",
+        "pill",
+        "pills",
+        "drug",
+        "drugs",
+        "side",
+        "effects",
+        "effect",
+        "safe",
+        "safety",
+        "risk",
+        "risks",
+        "addictive",
+        "addiction",
+        "clinic",
+        "cost",
+        "costs",
+        "price",
+        "prices",
+        "pricing",
+        "fee",
+        "fees",
+        "insurance",
+        "insured",
+        "covered",
+        "coverage",
+        "pay",
+        "payment",
+        "appointment",
+        "appointments",
+        "book",
+        "booking",
+        "schedule",
+        "scheduling",
+        "reboot",
+        "menlo",
+        "park",
+        "suicide",
+        "suicidal",
+        "crisis",
+        "988",
+        "patient",
+        "patients",
+        "provider",
+        "providers",
+        "nurse",
+        "symptom",
+        "symptoms",
+        "diagnosis",
+        "diagnosed",
+        "prescription",
+        "prescribe",
+        "hospital",
+        "therapy",
+        "wellness",
+        "psychedelic",
+        "psychedelics",
+        "mdma",
+        "psilocybin",
+        "tms",
+        "ect",
+        "ride",
+        "drive",
+        "driving",
+        "infusion",
+        "telehealth",
+        "virtual",
+        "online",
+        "visit",
+        "visits",
+        "hours",
+        "open",
+        "located",
+        "location",
+        "parking",
+        "office",
+        "staff",
+    ]
+)
+OFF_TOPIC_TASK = re.compile(
+    r"\b(recipe|recipes|bake|baking|cook|cooking|weather|forecast|stock|stocks|bitcoin|crypto|sports?|score|nba|nfl|super bowl|"
+    r"movie|movies|capital of|president of|prime minister|population of|homework|essay|poem|joke|song|lyrics|trivia|"
+    r"python|javascript|java|sql|code|coding|program|regex|excel|spreadsheet|cover letter|resume|translate|itinerary|"
+    r"flight|hotel|restaurant|vacation|hiking|trail|car|oil change|tax|taxes|mortgage)\b",
+    re.I,
+)
+
+# "Do you take Aetna?", "Do you offer TMS?": the thing asked about must exist in the articles.
+_OFFER_Q = re.compile(
+    r"\b(do|does|can|will) (you|your clinic|the clinic|soft reboot|they|dr\.? herman)( also)? "
+    r"(offer|provide|do|have|take|accept|treat|see|prescribe|bill|work with|support|perform|give|use|carry)\b|"
+    r"\bis there (a|an|any)\b|\bare (you|they) (in[- ]network|open|covered)\b|\bcan i (get|use|pay|bring|do)\b",
+    re.I,
+)
+# Question words that carry no topic (they never make a question unanswerable by their absence)
+_GENERIC = frozenset(
+    tokenize(
+        [
+            "offer provide take accept treat see prescribe bill work support perform give use get pay bring carry also clinic "
+            "clinics patient patients people person someone anyone kind type types sort option options available availability "
+            "currently ever still per each every first next time times thing things way ways help question questions answer "
+            "price cost costs fee fees much many long soon quickly number actual actually really like good best better"
+        ]
+    )[0]
+)
+
+
+@dataclass(frozen=True)
+class AbstainConfig:
+    min_score: float = 0.42  # best passage's fused score below this: nothing good enough
+    min_sentence: float = 0.38  # best selected sentence's cosine below this: nothing answers it
+    oos_max_dense: float = 0.30  # no clinic word and no passage closer than this: out of scope
+
+
+class AnswerabilityJudge:
+    def __init__(self, vocabulary: set[str], bigrams: set[tuple[str, str]], config: AbstainConfig | None = None) -> None:
+        self.vocabulary = vocabulary  # every stemmed term of the articles
+        self.bigrams = bigrams  # every pair of adjacent stemmed terms (stop words removed)
+        self.config = config or AbstainConfig()
+
+    @classmethod
+    def from_chunks(cls, texts: Sequence[str], vocabulary: set[str], config: AbstainConfig | None = None) -> AnswerabilityJudge:
+        bigrams = {pair for tokens in tokenize(list(texts)) for pair in itertools.pairwise(tokens)}
+        return cls(vocabulary, bigrams, config)
+
+    def out_of_scope(self, question: str, hits: Sequence[Hit]) -> str:
+        """A reason when the question is not about the clinic's world at all, else ""."""
+        words = set(content_words(question))
+        if words & DOMAIN_TERMS or re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
+            return ""
+        if OFF_TOPIC_TASK.search(question):
+            return "off-topic task"
+        best = max((h.dense for h in hits), default=0.0)
+        if best < self.config.oos_max_dense:
+            return f"no clinic topic; best passage cosine {best:.2f} < {self.config.oos_max_dense}"
+        return ""
+
+    def not_covered(self, question: str, hits: Sequence[Hit], composition: Composition, retrieval_text: str = "") -> str:
+        """A reason when the articles don't answer the question, else "".
+
+        `question` is the message as typed (what kind of thing it asks for); `retrieval_text` is the
+        question with its conversation context (what it is about)."""
+        cfg = self.config
+        if not hits or not composition.sentences:
+            return "no passage retrieved"
+        if composition.from_faq:
+            return ""  # a match with the clinic's own FAQ question
+        if hits[0].score < cfg.min_score:
+            return f"best passage score {hits[0].score:.2f} < {cfg.min_score}"
+        if composition.best_sentence < cfg.min_sentence:
+            return f"best sentence score {composition.best_sentence:.2f} < {cfg.min_sentence}"
+        missing = self._unknown_terms(question)
+        if missing and (_OFFER_Q.search(question) or _proper_terms(question, missing)):
+            return f"the articles never mention: {', '.join(sorted(missing))}"
+        if _OFFER_Q.search(question) and not self._offer_covered(question, hits):
+            return "asks whether the clinic offers something the articles never pair together"
+        return self._kind_missing(question, retrieval_text or question, composition.sentences)
+
+    def _offer_covered(self, question: str, hits: Sequence[Hit]) -> bool:
+        """For "do you offer/treat X Y?": X Y occur together in the articles (adjacent, or in one retrieved passage)."""
+        focus = [t for t in tokenize([question])[0] if t not in _GENERIC]
+        if len(focus) < 2:
+            return True
+        if any(pair in self.bigrams for pair in itertools.pairwise(focus)):
+            return True
+        return any(set(focus) <= set(tokenize([h.chunk.embed_text])[0]) for h in hits)
+
+    def _unknown_terms(self, question: str) -> set[str]:
+        return {t for t in tokenize([question])[0] if t not in self.vocabulary and t not in _GENERIC and not t.isdigit()}
+
+    def _kind_missing(self, question: str, about: str, sentences: Sequence[str]) -> str:
+        focus = {t for t in tokenize([about])[0] if t not in _GENERIC}
+        for kind in asked_kinds(question):
+            if not any(holds_kind(kind, s, focus) for s in sentences):
+                return f"asks for {kind}; the selected sentences hold none"
+        return ""
+
+
+def _proper_terms(question: str, missing: set[str]) -> bool:
+    """Is one of the unknown terms a name or an acronym (Aetna, TMS, Spravato) rather than a common word?"""
+    return any((word[0].isupper() or word.isupper()) and set(tokenize([word])[0]) & missing for word in re.findall(r"\b[A-Za-z][\w-]*", question)[1:])

@@ -1,0 +1,50 @@
+"""What kind of thing a question asks for (a price, opening hours, a duration, a count, a place),
+and whether a sentence holds that kind of thing. Used to pick sentences and to decide abstention."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+
+from index.lexical import tokenize
+
+_PRICE_Q = re.compile(r"\b(how much|price|prices|pricing|cost of|costs?|fee|fees|charge|charges|out of pocket|financ\w*|payment plans?)\b", re.I)
+_MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(dollars|usd)\b", re.I)
+_HOURS_Q = re.compile(
+    r"\b(hours|opening|closing|open on|open (on )?(weekends?|saturdays?|sundays?|evenings?|holidays?)|what time|weekends?|"
+    r"saturdays?|sundays?|holidays?)\b",
+    re.I,
+)
+_CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s?(am|pm|a\.m\.|p\.m\.)|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
+_DURATION_Q = re.compile(r"\bhow long\b|\bhow soon\b|\bhow quickly\b|\bhow many (minutes|hours|days|weeks|months)\b", re.I)
+_DURATION = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a)\s*(-|to|or)?\s*\w*\s*(minutes?|hours?|days?|weeks?|months?|years?)\b|"
+    r"\b(hours|days|weeks|months) (to|or) (days|weeks|months)\b|\b(immediately|same day|following day|within)\b",
+    re.I,
+)
+_COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+_COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|single|several|series)\b", re.I)
+_PLACE_Q = re.compile(r"\b(where|address|located|location|directions|parking|park my car)\b", re.I)
+_PLACE = re.compile(r"\b(menlo park|street|st\.|avenue|ave\.|road|suite|parking)\b", re.I)
+
+# kind -> (does the question ask for it?, does a sentence hold it?)
+KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "a price": (_PRICE_Q, _MONEY),
+    "opening hours or days": (_HOURS_Q, _CLOCK),
+    "a duration": (_DURATION_Q, _DURATION),
+    "a number": (_COUNT_Q, _COUNT),
+    "a place": (_PLACE_Q, _PLACE),
+}
+
+
+def asked_kinds(question: str) -> list[str]:
+    return [kind for kind, (asks, _) in KINDS.items() if asks.search(question)]
+
+
+def holds_kind(kind: str, sentence: str, focus: Set[str] = frozenset()) -> bool:
+    """Does the sentence hold `kind`? A price must also be about what the question asks about (`focus`)."""
+    if not KINDS[kind][1].search(sentence):
+        return False
+    if kind == "a price" and focus:
+        return bool(set(tokenize([sentence])[0]) & focus)
+    return True

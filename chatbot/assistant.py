@@ -1,0 +1,193 @@
+"""The Assistant: route first (by code), retrieve, refuse when nothing is good enough, compose,
+then wrap every reply in the safety envelope — in that order, in this one place.
+
+    validate -> safety route (crisis, emergency, medical advice) -> condense follow-ups -> retrieve
+    -> out of scope? -> compose (extractive) -> covered? -> envelope
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from chatbot.abstain import AbstainConfig, AnswerabilityJudge
+from chatbot.compose import Composer, ComposerConfig, Composition
+from chatbot.condense import condense
+from chatbot.retrieval import HybridRetriever, RetrievalConfig
+from chatbot.safety import messages as m
+from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
+from chatbot.safety.envelope import apply_envelope
+from chatbot.types import Answer, Citation, Hit, Message, Route, Trace
+from index import Embedder, IndexStore, IndexVersion
+
+log = logging.getLogger(__name__)
+
+MAX_SCANNED_CHARS = 20_000  # a too-long message is still scanned for crisis signals, up to this
+
+
+@dataclass(frozen=True)
+class AssistantConfig:
+    max_question_chars: int = 2000
+    top_k: int = 5
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    composer: ComposerConfig = field(default_factory=ComposerConfig)
+    abstain: AbstainConfig = field(default_factory=AbstainConfig)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
+
+
+class Assistant:
+    """Answers questions from one loaded index version. Thread-safe: it holds no per-request state."""
+
+    def __init__(self, version: IndexVersion, embedder: Embedder, detector: SafetyDetector, config: AssistantConfig | None = None) -> None:
+        self.config = config or AssistantConfig()
+        self.version = version
+        self.embedder = embedder
+        self.detector = detector
+        self.retriever = HybridRetriever(version, self.config.retrieval)
+        self.composer = Composer(self.retriever, self.config.composer)
+        self.judge = AnswerabilityJudge.from_chunks([c.embed_text for c in version.chunks], version.lexical.vocabulary(), self.config.abstain)
+
+    @classmethod
+    def load(cls, store: IndexStore, embedder: Embedder | None = None, config: AssistantConfig | None = None) -> Assistant:
+        """Load the serving index version (rolling back past a corrupt one) and the model, once."""
+        embedder = embedder or Embedder()
+        version, _ = store.load_serving(embedder.name, embedder.dimension)
+        config = config or AssistantConfig()
+        return cls(version, embedder, SafetyDetector.load(embedder.encode, embedder.name, config.safety), config)
+
+    def with_version(self, version: IndexVersion) -> Assistant:
+        """The same assistant over a newly published index version (model and detector reused)."""
+        return Assistant(version, self.embedder, self.detector, self.config)
+
+    # --- the pipeline -----------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        started = time.perf_counter()
+        crisis_active = self.crisis_in_history(history)
+        problem = self._invalid(question)
+        if problem:
+            # never answered as routine: a message too long or garbled to answer is still scanned for risk
+            if isinstance(question, str) and self.detector.lexical_crisis(question[:MAX_SCANNED_CHARS])[0]:
+                return self._finish(started, question, "crisis", "", crisis_active=True)
+            return self._finish(started, question, "invalid_input", problem, crisis_active=crisis_active)
+        query_vector = self.embedder.encode_one(question)
+        safety = self.detector.assess(question, query_vector)
+        if safety.route == "crisis":
+            body = m.EMERGENCY_CARD if safety.emergency else ""
+            return self._finish(started, question, "crisis", body, safety=safety, crisis_active=True)
+        if safety.route == "emergency":
+            return self._finish(started, question, "emergency", m.EMERGENCY_CARD, safety=safety, crisis_active=crisis_active)
+        retrieval_text, condensed = condense(question, history)
+        vector = self.embedder.encode_one(retrieval_text) if condensed else query_vector
+        hits = self.retriever.search(retrieval_text, vector, self.config.top_k)
+        trace = Trace(retrieval_text, condensed, tuple(hits), thresholds=self._thresholds())
+        if safety.route == "medical_advice":
+            return self._medical_advice(started, question, retrieval_text, vector, hits, safety, trace, crisis_active)
+        reason = self.judge.out_of_scope(retrieval_text, hits)
+        if reason:
+            return self._finish(
+                started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=replace(trace, abstain_reason=reason), crisis_active=crisis_active
+            )
+        composition = self.composer.compose(retrieval_text, vector, hits)
+        reason = self.judge.not_covered(question, hits, composition, retrieval_text)
+        if reason:
+            return self._finish(
+                started, question, "not_found", m.NOT_FOUND, safety=safety, trace=replace(trace, abstain_reason=reason), crisis_active=crisis_active
+            )
+        return self._finish(started, question, "answered", composition.body, composition.citations, safety, _cited(trace, composition), crisis_active)
+
+    def _medical_advice(
+        self, started: float, question: str, text: str, vector: np.ndarray, hits: list[Hit], safety: SafetyAssessment, trace: Trace, crisis_active: bool
+    ) -> Answer:
+        """The referral first; general information from the articles may follow, never a number."""
+        composition = self.composer.compose(text, vector, hits, without_numbers=True)
+        usable = composition.sentences and not self.judge.not_covered(text, hits, composition, text) and not self.judge.out_of_scope(text, hits)
+        body = m.MEDICAL_ADVICE_REFERRAL
+        if usable:
+            body += f"\n\n{m.MEDICAL_ADVICE_GENERAL_INTRO} {composition.body}"
+            return self._finish(started, question, "medical_advice", body, composition.citations, safety, _cited(trace, composition), crisis_active)
+        return self._finish(started, question, "medical_advice", body, safety=safety, trace=trace, crisis_active=crisis_active)
+
+    def _finish(
+        self,
+        started: float,
+        question: str,
+        route: Route,
+        body: str,
+        citations: Sequence[Citation] = (),
+        safety: SafetyAssessment | None = None,
+        trace: Trace | None = None,
+        crisis_active: bool = False,
+    ) -> Answer:
+        text, crisis_resources = apply_envelope(route, body, citations, crisis_active)
+        return Answer(
+            question=question,
+            route=route,
+            text=text,
+            body=body,
+            citations=tuple(citations),
+            disclaimer=m.DISCLAIMER,
+            crisis_resources=crisis_resources,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            signals=safety.signals if safety else (),
+            trace=trace or Trace(thresholds=self._thresholds()),
+        )
+
+    def _invalid(self, question: object) -> str:
+        if not isinstance(question, str):
+            return m.INVALID_NOT_TEXT
+        if "\x00" in question or _mostly_unreadable(question):
+            return m.INVALID_NOT_TEXT
+        if not question.strip():
+            return m.INVALID_EMPTY
+        if len(question) > self.config.max_question_chars:
+            return m.INVALID_TOO_LONG.format(limit=self.config.max_question_chars)
+        return ""
+
+    def crisis_in_history(self, history: Sequence[Message]) -> bool:
+        """Did an earlier turn of this conversation signal a crisis? Then every later reply keeps the card."""
+        users = [t.get("content", "") for t in history if t.get("role") == "user" and isinstance(t.get("content"), str)]
+        if any(m.CRISIS_CARD_TITLE in str(t.get("content", "")) for t in history if t.get("role") == "assistant"):
+            return True
+        if any(self.detector.lexical_crisis(text[:MAX_SCANNED_CHARS])[0] for text in users):
+            return True
+        recent = [u[:MAX_SCANNED_CHARS] for u in users[-5:] if u.strip()]
+        if not recent:
+            return False
+        vectors = self.embedder.encode(recent)
+        return any(self.detector.assess(u, v).route == "crisis" for u, v in zip(recent, vectors, strict=True))
+
+    def _thresholds(self) -> dict[str, float]:
+        a, r = self.config.abstain, self.config.retrieval
+        return {"min_score": a.min_score, "min_sentence": a.min_sentence, "oos_max_dense": a.oos_max_dense, "faq_match": r.faq_match}
+
+    # --- the edge: never an exception, never a reply without the envelope ---------------------------
+    def safe_ask(self, question: object, history: Sequence[Message] = ()) -> Answer:
+        """`ask`, but any failure still yields a reply with the envelope (and the crisis card if the lexicon sees risk)."""
+        started = time.perf_counter()
+        if not isinstance(question, str):
+            return self._finish(started, str(question)[:200], "invalid_input", m.INVALID_NOT_TEXT)
+        try:
+            return self.ask(question, list(history))
+        except Exception:
+            log.exception("answering failed")
+            crisis, _ = self.detector.lexical_crisis(question[:MAX_SCANNED_CHARS])
+            if crisis:
+                return self._finish(started, question, "crisis", "", crisis_active=True)
+            return self._finish(started, question, "not_found", f"{m.ERROR_FALLBACK} {m.NOT_FOUND}")
+
+
+def _cited(trace: Trace, composition: Composition) -> Trace:
+    return replace(trace, cited_chunk_ids=tuple(c.chunk_id for c in composition.citations))
+
+
+def _mostly_unreadable(text: str) -> bool:
+    """Binary or mojibake: many control or replacement characters."""
+    if not text:
+        return False
+    bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t"))
+    return bad / len(text) > 0.1

@@ -1,0 +1,196 @@
+"""Follow-ups: a question that leans on the conversation is retrieved together with the turn it follows.
+
+"how long does it last?" after "What is SGB?" retrieves as "What is SGB? how long does it last?";
+a self-contained question ("How do I prepare for my first session?") retrieves alone, so a new
+topic never drags the old one along.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from chatbot.types import Message
+
+_OPENER = re.compile(
+    r"^\s*(and|but|also|so|ok(ay)?|then|plus|what about|how about|what if|same (for|with)|for|with|or|is that|does that|is this|"
+    r"how (long|much|often|many|soon)( does| do| is| would| will)? (it|that|this|they|those|each one))\b",
+    re.I,
+)
+_ANAPHORA = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|one|ones|he|she|him|her|the same)\b", re.I)
+_WORD = re.compile(r"[a-z][a-z'-]+", re.I)
+# Words that name the clinic's topics: a question holding one stands on its own.
+TOPIC_TERMS = frozenset(
+    [
+        "ketamine",
+        "esketamine",
+        "spravato",
+        "sgb",
+        "stellate",
+        "ganglion",
+        "block",
+        "infusion",
+        "infusions",
+        "iv",
+        "kap",
+        "psychotherapy",
+        "therapy",
+        "therapist",
+        "therapists",
+        "depression",
+        "depressed",
+        "anxiety",
+        "anxious",
+        "ptsd",
+        "trauma",
+        "traumatic",
+        "ocd",
+        "bipolar",
+        "neuroplasticity",
+        "bdnf",
+        "glutamate",
+        "nmda",
+        "ssri",
+        "ssris",
+        "snri",
+        "antidepressant",
+        "antidepressants",
+        "serotonin",
+        "brain",
+        "hippocampus",
+        "amygdala",
+        "integration",
+        "intention",
+        "consultation",
+        "consult",
+        "clinic",
+        "session",
+        "sessions",
+        "appointment",
+        "appointments",
+        "insurance",
+        "dissociation",
+        "dissociative",
+        "herman",
+        "osmind",
+        "ifs",
+        "coach",
+        "coaching",
+        "journal",
+        "journaling",
+        "retraumatization",
+        "veterans",
+    ]
+)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "i",
+        "me",
+        "my",
+        "you",
+        "your",
+        "we",
+        "our",
+        "us",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "what",
+        "how",
+        "when",
+        "where",
+        "why",
+        "who",
+        "which",
+        "about",
+        "any",
+        "there",
+        "here",
+        "have",
+        "has",
+        "had",
+        "get",
+        "got",
+        "not",
+        "no",
+        "yes",
+        "just",
+        "really",
+        "actually",
+        "ok",
+        "okay",
+        "please",
+        "tell",
+        "know",
+        "need",
+        "want",
+        "also",
+        "much",
+        "many",
+        "long",
+        "soon",
+        "often",
+    ]
+)
+
+
+def content_words(text: str) -> list[str]:
+    words = (re.sub(r"'s$|'", "", w.lower()) for w in _WORD.findall(text.replace("\u2019", "'")))
+    return [w for w in words if w and w not in _STOP]
+
+
+def needs_context(question: str) -> bool:
+    """Does this message only make sense with the turn before it?"""
+    words = content_words(question)
+    has_topic = any(w in TOPIC_TERMS for w in words)
+    if _OPENER.match(question) and len(words) <= 6:
+        return True
+    if has_topic:
+        return False
+    return bool(_ANAPHORA.search(question)) or len(words) <= 3
+
+
+def condense(question: str, history: Sequence[Message]) -> tuple[str, bool]:
+    """The text to retrieve with, and whether history was used."""
+    if not needs_context(question):
+        return question, False
+    previous = [m["content"].strip() for m in history if m.get("role") == "user" and m.get("content", "").strip()]
+    if not previous:
+        return question, False
+    # walk back to the last self-contained question and keep what followed it (a chain of follow-ups)
+    chain: list[str] = []
+    for text in reversed(previous[-4:]):
+        chain.insert(0, text)
+        if not needs_context(text):
+            break
+    return " ".join([*chain, question]), True

@@ -1,0 +1,105 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates, fused by reciprocal rank, then
+re-scored with the bi-encoder against each candidate's own sentences and FAQ question.
+
+All vectors used for re-scoring were computed at index time: a query costs one embedding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from chatbot.types import Hit
+from index import Embedder, IndexVersion
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    dense_k: int = 20  # FAISS candidates
+    lexical_k: int = 20  # BM25 candidates
+    rrf_k: int = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
+    w_dense: float = 0.45  # weight of the query-chunk cosine
+    w_sentence: float = 0.35  # weight of the best query-sentence cosine inside the chunk
+    w_lexical: float = 0.20  # weight of BM25, scaled to [0, 1] by the query's best BM25 score
+    w_rrf: float = 3.0  # weight of the fused rank (1/(60+r) sums to at most ~0.033)
+    faq_match: float = 0.78  # a query this close to one of the clinic's FAQ questions gets that FAQ first
+    faq_bonus: float = 0.5
+
+
+class HybridRetriever:
+    """Ranks an index version's chunks for a query."""
+
+    def __init__(self, version: IndexVersion, config: RetrievalConfig | None = None) -> None:
+        self.version = version
+        self.config = config or RetrievalConfig()
+        self._offsets = version.sentence_offsets
+        self._is_faq = np.array([c.kind == "faq" and bool(c.question) for c in version.chunks])
+
+    def search(self, query: str, query_vector: np.ndarray, k: int = 5) -> list[Hit]:
+        n = len(self.version.chunks)
+        if n == 0:
+            return []
+        cfg = self.config
+        _dense_scores, dense_rows = self.version.faiss.search(query_vector.reshape(1, -1).astype(np.float32), min(cfg.dense_k, n))
+        dense_rank = {int(r): i for i, r in enumerate(dense_rows[0]) if r >= 0}
+        lexical = self.version.lexical.scores(query)
+        lexical_top = np.argsort(-lexical)[: cfg.lexical_k]
+        lexical_rank = {int(r): i for i, r in enumerate(lexical_top) if lexical[r] > 0}
+        rows = sorted(set(dense_rank) | set(lexical_rank))
+        best_lexical = float(lexical.max()) if lexical.size else 0.0
+        hits = [self._score(row, query_vector, lexical, best_lexical, dense_rank, lexical_rank) for row in rows]
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:k]
+
+    def _score(self, row: int, qv: np.ndarray, lexical: np.ndarray, best_lexical: float, dense_rank: dict[int, int], lexical_rank: dict[int, int]) -> Hit:
+        cfg = self.config
+        dense = float(self.version.chunk_vectors[row] @ qv)
+        start, end = self._offsets[row], self._offsets[row + 1]
+        sentence = float((self.version.sentence_vectors[start:end] @ qv).max()) if end > start else dense
+        faq = float(self.version.question_vectors[row] @ qv) if self._is_faq[row] else 0.0
+        fused = sum(1.0 / (cfg.rrf_k + 1 + ranks[row]) for ranks in (dense_rank, lexical_rank) if row in ranks)
+        lexical_norm = float(lexical[row]) / best_lexical if best_lexical > 0 else 0.0
+        score = cfg.w_dense * max(dense, faq) + cfg.w_sentence * sentence + cfg.w_lexical * lexical_norm + cfg.w_rrf * fused
+        if faq >= cfg.faq_match:
+            score += cfg.faq_bonus + faq
+        return Hit(self.version.chunks[row], row, score, dense, float(lexical[row]), fused, sentence, faq)
+
+    def sentence_scores(self, hit: Hit, query_vector: np.ndarray) -> np.ndarray:
+        start, end = self._offsets[hit.row], self._offsets[hit.row + 1]
+        return self.version.sentence_vectors[start:end] @ query_vector
+
+
+class ClinicRetriever(BaseRetriever):
+    """The hybrid retriever as a LangChain retriever, so it composes with LangChain chains."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    retriever: HybridRetriever
+    embedder: Embedder
+    k: int = 4
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        hits = self.retriever.search(query, self.embedder.encode_one(query), self.k)
+        return [hit_document(hit) for hit in hits]
+
+
+def hit_document(hit: Hit) -> Document:
+    c = hit.chunk
+    body = f"{c.question}\n{c.text}" if c.question else c.text
+    metadata = {
+        "chunk_id": c.chunk_id,
+        "url": c.url,
+        "title": c.title,
+        "section": c.section,
+        "kind": c.kind,
+        "score": hit.score,
+        "dense": hit.dense,
+        "lexical": hit.lexical,
+        "fused": hit.fused,
+    }
+    return Document(page_content=body, metadata=metadata, id=c.chunk_id)

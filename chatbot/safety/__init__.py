@@ -1,0 +1,1 @@
+"""Safety: crisis, emergency and medical-advice detection, and the texts the person sees."""
