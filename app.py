@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--prune", action="store_true", help="drop posts that are no longer in the feeds")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question (builds the sample index first if there is none)")
+    ask.add_argument("question", nargs="?", help="the question")
+    ask.add_argument("--json", action="store_true", help="print the ask contract's JSON object")
+    ask.add_argument("--jsonl", type=Path, metavar="FILE", help="answer every line of FILE ({id, question, history}), one JSON line each; - for stdin")
+    ask.set_defaults(func=cmd_ask)
     return parser
 
 
@@ -50,6 +56,32 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from cli.ingest import ingest_command
 
     return ingest_command(settings, args.sources, prune=args.prune, show_progress=not args.no_progress)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from cli.ask import answer_lines, print_answer
+    from cli.wiring import load_assistant
+    from index import IndexStoreError
+
+    if (args.question is None) == (args.jsonl is None):
+        print("ask: give either a QUESTION or --jsonl FILE", file=sys.stderr)
+        return 2
+    try:
+        assistant = load_assistant(settings)
+    except (IndexStoreError, OSError) as exc:
+        print(f"ask: cannot load the index: {exc}", file=sys.stderr)
+        return 1
+    if args.question is not None:
+        print_answer(assistant.safe_ask(args.question), args.json)
+        return 0
+    stream = sys.stdin if str(args.jsonl) == "-" else open(args.jsonl, encoding="utf-8", errors="replace")  # noqa: SIM115
+    with stream:
+        for row in answer_lines(assistant, stream):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    return 0
 
 
 if __name__ == "__main__":

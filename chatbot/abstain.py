@@ -165,9 +165,9 @@ _GENERIC = frozenset(
 
 @dataclass(frozen=True)
 class AbstainConfig:
-    min_score: float = 0.42  # best passage's fused score below this: nothing good enough
-    min_sentence: float = 0.38  # best selected sentence's cosine below this: nothing answers it
-    oos_max_dense: float = 0.30  # no clinic word and no passage closer than this: out of scope
+    min_score: float = 0.0  # best passage's fused score below this: nothing good enough
+    min_sentence: float = 0.33  # best selected sentence's cosine below this: nothing answers it
+    oos_max_dense: float = 0.15  # no clinic word and no passage closer than this: out of scope
 
 
 class AnswerabilityJudge:

@@ -27,6 +27,18 @@ _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|sin
 _PLACE_Q = re.compile(r"\b(where|address|located|location|directions|parking|park my car)\b", re.I)
 _PLACE = re.compile(r"\b(menlo park|street|st\.|avenue|ave\.|road|suite|parking)\b", re.I)
 
+_ADDRESS_Q = re.compile(r"\b(address|street|directions|what floor|which building)\b", re.I)
+_ADDRESS = re.compile(r"\b\d+\s+[A-Z]?\w+\s+(street|st\.?|avenue|ave\.?|road|rd\.?|blvd|boulevard|drive|way|lane|suite|floor)\b", re.I)
+_SIDE_EFFECTS_Q = re.compile(r"\bside[- ]?effects?\b|\badverse (effects?|reactions?)\b", re.I)
+_SIDE_EFFECTS = re.compile(r"\bside[- ]?effects?\b|\badverse\b|\bnause\w*|\bdizz\w*|\bhoarse\w*|\bheadaches?\b", re.I)
+_PAIN_Q = re.compile(r"\b(does|do|will|would|is|are) (it|the \w+|sgb|an? \w+|they|infusions?|the injection|iv)\b.{0,20}\b(hurt|hurts|painful|sore)\b", re.I)
+_PAIN = re.compile(r"\b(hurt|hurts|painful|pain|discomfort|sore|numb\w*|sting\w*|pinch)\b", re.I)
+_AGE_Q = re.compile(
+    r"\b(minimum age|age limit|how old|years old|teen|teens|teenager|teenagers|adolescents?|minors?|children|kids|my (son|daughter)|under 18|over 65|elderly|seniors?)\b",
+    re.I,
+)
+_AGE = re.compile(r"\b(\d+ (years old|and (older|over|up))|\d+\+|adults?|ages? \d+|adolescents?|teens?|teenagers?|children|minors?|elderly|seniors?)\b", re.I)
+
 # kind -> (does the question ask for it?, does a sentence hold it?)
 KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a price": (_PRICE_Q, _MONEY),
@@ -34,6 +46,10 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a duration": (_DURATION_Q, _DURATION),
     "a number": (_COUNT_Q, _COUNT),
     "a place": (_PLACE_Q, _PLACE),
+    "a street address": (_ADDRESS_Q, _ADDRESS),
+    "side effects": (_SIDE_EFFECTS_Q, _SIDE_EFFECTS),
+    "what it feels like physically": (_PAIN_Q, _PAIN),
+    "an age": (_AGE_Q, _AGE),
 }
 
 

@@ -58,7 +58,7 @@ class Assistant:
         embedder = embedder or Embedder()
         version, _ = store.load_serving(embedder.name, embedder.dimension)
         config = config or AssistantConfig()
-        return cls(version, embedder, SafetyDetector.load(embedder.encode, embedder.name, config.safety), config)
+        return cls(version, embedder, SafetyDetector.load(embedder.encode, config.safety), config)
 
     def with_version(self, version: IndexVersion) -> Assistant:
         """The same assistant over a newly published index version (model and detector reused)."""

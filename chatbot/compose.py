@@ -3,7 +3,9 @@ group cited as a numbered source. Nothing is written that is not in a cited pass
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,16 +27,18 @@ NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class ComposerConfig:
-    max_sentences: int = 4
-    max_words: int = 120
+    max_sentences: int = 3  # per window
+    max_words: int = 130
     max_passages: int = 5  # passages sentences may come from
-    passage_window: float = 0.15  # passages scoring within this of the best one may contribute
-    sentence_floor: float = 0.25  # a supporting sentence needs at least this cosine with the question
-    sentence_window: float = 0.15  # ... and to be within this of the best sentence
+    passage_window: float = 0.25  # passages scoring within this of the best one may contribute
+    sentence_floor: float = 0.25  # a neighbouring sentence joins a window when it scores above this
+    sentence_window: float = 0.25  # a second window (another passage) must score within this of the best
+    neighbour_weight: float = 0.5  # how much a relevant neighbour adds to its window's score
     overlap_weight: float = 0.15  # bonus for sharing the question's terms
-    kind_weight: float = 0.10  # bonus for holding what the question asks for (a number, a duration, a price...)
+    kind_weight: float = 0.05  # bonus for holding what the question asks for (a number, a duration, a price...)
     passage_weight: float = 0.10  # bonus for coming from a better passage (times the passage's score gap)
     faq_max_sentences: int = 6
+    min_words: int = 6  # shorter sentences ("Journal.") say too little on their own
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,18 @@ class Composer:
     def __init__(self, retriever: HybridRetriever, config: ComposerConfig | None = None) -> None:
         self.retriever = retriever
         self.config = config or ComposerConfig()
+        chunks = retriever.version.chunks
+        df: Counter[str] = Counter(t for tokens in tokenize([c.embed_text for c in chunks]) for t in set(tokens))
+        self._idf = {t: math.log(1 + len(chunks) / n) for t, n in df.items()}
+        self._default_idf = math.log(1 + len(chunks))
+
+    def _overlap(self, terms: set[str], text: str) -> float:
+        """Share of the question's terms (weighted by rarity, IDF) that the sentence contains."""
+        if not terms:
+            return 0.0
+        weight = {t: self._idf.get(t, self._default_idf) for t in terms}
+        found = terms & set(tokenize([text])[0])
+        return sum(weight[t] for t in found) / sum(weight.values())
 
     def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], without_numbers: bool = False) -> Composition:
         if not hits:
@@ -77,51 +93,66 @@ class Composer:
         return [_Pick(0, hit, int(i), hit.chunk.sentences[i], float(scores[i])) for i in keep]
 
     def _picks(self, question: str, qv: np.ndarray, hits: Sequence[Hit], without_numbers: bool) -> list[_Pick]:
+        """The best window of consecutive sentences, plus a second window from another passage if nearly as good.
+
+        A window reads as a passage, not as sentences torn from their neighbours; a neighbour joins
+        the window when it is relevant enough to the question (above `sentence_floor`)."""
         cfg = self.config
         terms = set(tokenize([question])[0])
         kinds = asked_kinds(question)
         passages = [h for h in hits[: cfg.max_passages] if h.score >= hits[0].score - cfg.passage_window]
-        candidates: dict[str, _Pick] = {}
+        windows: list[tuple[float, list[_Pick]]] = []
         for rank, hit in enumerate(passages):
             scores = self.retriever.sentence_scores(hit, qv)
+            picks = []
             for i, text in enumerate(hit.chunk.sentences):
-                if without_numbers and NUMBER.search(text):
-                    continue
-                overlap = len(terms & set(tokenize([text])[0])) / len(terms) if terms else 0.0
+                overlap = self._overlap(terms, text)
                 kind = any(holds_kind(k, text, terms) for k in kinds)
                 score = float(scores[i]) + cfg.overlap_weight * overlap + cfg.kind_weight * kind - cfg.passage_weight * (hits[0].score - hit.score)
-                pick = _Pick(rank, hit, i, text, score)
-                if text not in candidates or candidates[text].score < pick.score:
-                    candidates[text] = pick
-        ranked = sorted(candidates.values(), key=lambda p: p.score, reverse=True)
-        if not ranked:
+                usable = not (without_numbers and NUMBER.search(text)) and len(text.split()) >= cfg.min_words
+                picks.append(_Pick(rank, hit, i, text, score if usable else -1.0))
+            windows += self._windows(picks)
+        windows.sort(key=lambda w: w[0], reverse=True)
+        if not windows or windows[0][0] < 0:
             return []
-        best = ranked[0].score
-        chosen: list[_Pick] = []
-        for pick in ranked:
-            if len(chosen) >= cfg.max_sentences or (chosen and (pick.score < best - cfg.sentence_window or pick.score < cfg.sentence_floor)):
+        best_score, chosen = windows[0]
+        for score, window in windows[1:]:
+            if score < best_score - cfg.sentence_window or score < cfg.sentence_floor:
                 break
-            chosen += [p for p in self._with_antecedent(pick, candidates, chosen) if p not in chosen]
-        return _trim(chosen, cfg.max_words)
+            texts = {p.text for p in chosen}
+            if window[0].hit.chunk.section == chosen[0].hit.chunk.section and window[0].hit.chunk.url == chosen[0].hit.chunk.url:
+                continue  # the same section again (overlapping chunks): one window from it is enough
+            if not texts & {p.text for p in window} and _words(chosen) + _words(window) <= cfg.max_words:
+                chosen = chosen + window
+                break
+        return chosen
 
-    def _with_antecedent(self, pick: _Pick, candidates: dict[str, _Pick], chosen: list[_Pick]) -> list[_Pick]:
-        if pick.index == 0 or not _LEANS_BACK.match(pick.text):
-            return [pick]
-        before = pick.hit.chunk.sentences[pick.index - 1]
-        if any(p.text == before for p in chosen):
-            return [pick]
-        return [_Pick(pick.hit_rank, pick.hit, pick.index - 1, before, pick.score), pick]
+    def _windows(self, picks: list[_Pick]) -> list[tuple[float, list[_Pick]]]:
+        """Every run of 1..max_sentences consecutive usable sentences, scored by its best sentence plus
+        what its other sentences add above the relevance floor (below it they cost)."""
+        cfg = self.config
+        out = []
+        for i, first in enumerate(picks):
+            for j in range(i, min(i + cfg.max_sentences - 1, len(picks))):
+                run = picks[i : j + 1]
+                if any(p.score < 0 for p in run) or _words(run) > cfg.max_words:
+                    break
+                best = max(p.score for p in run)
+                extra = sum(p.score - cfg.sentence_floor for p in run) - (best - cfg.sentence_floor)
+                out.append((best + cfg.neighbour_weight * extra, self._with_antecedent(run)))
+        return out
+
+    def _with_antecedent(self, run: list[_Pick]) -> list[_Pick]:
+        """A window that opens with "This..." or "That said..." takes the sentence before it too."""
+        first = run[0]
+        if first.index == 0 or not _LEANS_BACK.match(first.text):
+            return run
+        before = first.hit.chunk.sentences[first.index - 1]
+        return [_Pick(first.hit_rank, first.hit, first.index - 1, before, first.score), *run]
 
 
-def _trim(picks: list[_Pick], max_words: int) -> list[_Pick]:
-    kept, words = [], 0
-    for pick in picks:
-        n = len(pick.text.split())
-        if kept and words + n > max_words:
-            break
-        kept.append(pick)
-        words += n
-    return kept
+def _words(picks: Sequence[_Pick]) -> int:
+    return sum(len(p.text.split()) for p in picks)
 
 
 def _render(picks: Sequence[_Pick], from_faq: bool) -> Composition:

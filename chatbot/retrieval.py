@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from chatbot.answer_types import KINDS, asked_kinds
 from chatbot.types import Hit
 from index import Embedder, IndexVersion
 
@@ -22,13 +23,15 @@ from index import Embedder, IndexVersion
 class RetrievalConfig:
     dense_k: int = 20  # FAISS candidates
     lexical_k: int = 20  # BM25 candidates
+    sentence_k: int = 10  # chunks holding the sentences closest to the query
     rrf_k: int = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
-    w_dense: float = 0.45  # weight of the query-chunk cosine
+    w_dense: float = 0.60  # weight of the query-chunk cosine
     w_sentence: float = 0.35  # weight of the best query-sentence cosine inside the chunk
-    w_lexical: float = 0.20  # weight of BM25, scaled to [0, 1] by the query's best BM25 score
-    w_rrf: float = 3.0  # weight of the fused rank (1/(60+r) sums to at most ~0.033)
+    w_lexical: float = 0.30  # weight of BM25, scaled to [0, 1] by the query's best BM25 score
+    w_rrf: float = 9.0  # weight of the fused rank (1/(60+r) sums to at most ~0.033)
     faq_match: float = 0.78  # a query this close to one of the clinic's FAQ questions gets that FAQ first
     faq_bonus: float = 0.5
+    kind_bonus: float = 0.10  # a sentence holding what the question asks for (a number, a duration...) counts this much more
 
 
 class HybridRetriever:
@@ -39,6 +42,9 @@ class HybridRetriever:
         self.config = config or RetrievalConfig()
         self._offsets = version.sentence_offsets
         self._is_faq = np.array([c.kind == "faq" and bool(c.question) for c in version.chunks])
+        sentences = [s for c in version.chunks for s in c.sentences]
+        # which sentences hold a price, a duration, a count...: computed once, used for every query
+        self._holds = {kind: np.array([bool(holds.search(s)) for s in sentences], dtype=np.float32) for kind, (_, holds) in KINDS.items()}
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 5) -> list[Hit]:
         n = len(self.version.chunks)
@@ -50,17 +56,44 @@ class HybridRetriever:
         lexical = self.version.lexical.scores(query)
         lexical_top = np.argsort(-lexical)[: cfg.lexical_k]
         lexical_rank = {int(r): i for i, r in enumerate(lexical_top) if lexical[r] > 0}
-        rows = sorted(set(dense_rank) | set(lexical_rank))
+        sentence_scores = self.sentence_scores_all(query, query_vector)
+        rows = sorted(set(dense_rank) | set(lexical_rank) | self._sentence_rows(sentence_scores))
         best_lexical = float(lexical.max()) if lexical.size else 0.0
-        hits = [self._score(row, query_vector, lexical, best_lexical, dense_rank, lexical_rank) for row in rows]
+        hits = [self._score(row, query_vector, sentence_scores, lexical, best_lexical, dense_rank, lexical_rank) for row in rows]
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:k]
 
-    def _score(self, row: int, qv: np.ndarray, lexical: np.ndarray, best_lexical: float, dense_rank: dict[int, int], lexical_rank: dict[int, int]) -> Hit:
+    def _sentence_rows(self, scores: np.ndarray) -> set[int]:
+        """Chunks holding the sentences nearest the query: a one-sentence answer inside a long passage."""
+        if scores.shape[0] == 0:
+            return set()
+        k = min(self.config.sentence_k * 2, scores.shape[0])
+        top = np.argpartition(-scores, k - 1)[:k]
+        rows = np.searchsorted(self._offsets, top, side="right") - 1
+        ordered = dict.fromkeys(int(r) for r in rows[np.argsort(-scores[top])])  # best first, each chunk once
+        return set(list(ordered)[: self.config.sentence_k])
+
+    def sentence_scores_all(self, query: str, query_vector: np.ndarray) -> np.ndarray:
+        """Cosine of the query with every sentence, plus a bonus for holding what the question asks for."""
+        scores = self.version.sentence_vectors @ query_vector
+        for kind in asked_kinds(query):
+            scores = scores + self.config.kind_bonus * self._holds[kind]
+        return scores
+
+    def _score(
+        self,
+        row: int,
+        qv: np.ndarray,
+        sentence_scores: np.ndarray,
+        lexical: np.ndarray,
+        best_lexical: float,
+        dense_rank: dict[int, int],
+        lexical_rank: dict[int, int],
+    ) -> Hit:
         cfg = self.config
         dense = float(self.version.chunk_vectors[row] @ qv)
         start, end = self._offsets[row], self._offsets[row + 1]
-        sentence = float((self.version.sentence_vectors[start:end] @ qv).max()) if end > start else dense
+        sentence = float(sentence_scores[start:end].max()) if end > start else dense
         faq = float(self.version.question_vectors[row] @ qv) if self._is_faq[row] else 0.0
         fused = sum(1.0 / (cfg.rrf_k + 1 + ranks[row]) for ranks in (dense_rank, lexical_rank) if row in ranks)
         lexical_norm = float(lexical[row]) / best_lexical if best_lexical > 0 else 0.0

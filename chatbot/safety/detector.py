@@ -5,9 +5,10 @@ Layers, for the message and each of its clauses (risk is often buried after "bec
   2. the lexicon (data/lexicon.toml): idioms are blanked out first ("this heat is killing me");
      strong crisis patterns then fire alone; weak risk words fire unless a cue explains them
      (informational question, recovered history, explicit negation);
-  3. semantic: the embedding already computed for the question, scored by a linear probe trained
-     on the exemplar bank and the development sets (probe.py), and compared with the crisis
-     exemplars (data/exemplars.toml), for paraphrases no list foresaw.
+  3. statistical: a classifier over word and character n-grams trained on ~4,000 labelled
+     messages (classifier.py), for paraphrases no list foresaw;
+  4. semantic: the embedding already computed for the question, compared with the bank of crisis
+     exemplars (data/exemplars.toml) written from the C-SSRS levels.
 A false alarm costs a resource card; a miss is the worst defect, so doubt resolves to crisis.
 """
 
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chatbot.safety.classifier import CrisisClassifier
 from chatbot.safety.lexicon import ExemplarBank, Lexicon
-from chatbot.safety.probe import CrisisProbe
 from chatbot.types import Route
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
@@ -28,35 +29,42 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|so|since|otherwise|or else|also)\s+|\n+", re.I)
 # A weak risk word counts only in a message about the writer or someone they know (or a bare word or two).
 _PERSONAL = re.compile(r"\b(i|im|ive|id|ill|me|my|myself|mine|we|us|our|mi|yo|estoy|tengo|quiero)\b")
-_EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject"})
+EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject", "definition"})
+# cues that make the classifier ask for more certainty (they do not explain a lexicon match away)
+CAUTION_CUES = EXPLAINING_CUES | {"coping"}
 
 
 @dataclass(frozen=True)
 class SafetyConfig:
     exemplar_fire: float = 0.82  # cosine to a crisis exemplar that fires on its own (no cue present)
-    probe_fallback: float = 0.80  # probe threshold if the probe file carries none
+    classifier_alone: float = 0.85  # classifier probability that fires on its own
+    classifier_corroborated: float = 0.50  # ... that fires when the message is also near a crisis exemplar
+    exemplar_corroboration: float = 0.40  # the cosine that counts as "near" for that
+    classifier_cued: float = 0.95  # with a cue (informational, idiom, coping, history...): only this, and near an exemplar
 
 
 @dataclass(frozen=True)
 class SafetyAssessment:
     route: Route | None  # crisis, emergency, medical_advice, or None (an ordinary message)
     signals: tuple[str, ...]
-    crisis_score: float = 0.0  # the probe's probability (or exemplar cosine) of the riskiest clause
+    crisis_score: float = 0.0  # the classifier's probability for the riskiest clause
     emergency: bool = False  # emergency signals (shown with the crisis card when both fire)
     injection: bool = False
 
 
 class SafetyDetector:
-    def __init__(self, lexicon: Lexicon, bank: ExemplarBank, encode: Encoder, probe: CrisisProbe | None = None, config: SafetyConfig | None = None) -> None:
+    def __init__(
+        self, lexicon: Lexicon, bank: ExemplarBank, encode: Encoder, classifier: CrisisClassifier | None = None, config: SafetyConfig | None = None
+    ) -> None:
         self.lexicon = lexicon
-        self.probe = probe
+        self.classifier = classifier
         self.config = config or SafetyConfig()
         self._encode = encode
         self._crisis = encode(list(bank.crisis)) if bank.crisis else None
 
     @classmethod
-    def load(cls, encode: Encoder, model: str = "", config: SafetyConfig | None = None) -> SafetyDetector:
-        return cls(Lexicon.load(), ExemplarBank.load(), encode, CrisisProbe.load(model) if model else None, config)
+    def load(cls, encode: Encoder, config: SafetyConfig | None = None) -> SafetyDetector:
+        return cls(Lexicon.load(), ExemplarBank.load(), encode, CrisisClassifier.load(), config)
 
     def assess(self, message: str, message_vector: np.ndarray | None = None) -> SafetyAssessment:
         """Route for one message; `message_vector` (the query embedding) is reused when given."""
@@ -72,7 +80,7 @@ class SafetyDetector:
         variants = self.lexicon.variants(message)
         emergency = self._emergency(variants, signals)
         injection = self._injection(message, variants, signals)
-        crisis = any(s.startswith(("lexicon:", "semantic:")) for s in signals)
+        crisis = any(s.startswith(("lexicon:", "classifier:", "semantic:")) for s in signals)
         if crisis:
             return SafetyAssessment("crisis", tuple(signals), score, emergency, injection)
         if emergency:
@@ -93,36 +101,47 @@ class SafetyDetector:
         history_only = "history" in cues and "recent" not in cues
         # A strong pattern is explained away only by a question about people in general, or by a
         # recovered history with nothing recent; idioms were already blanked out above.
-        if strong and not (("generic_subject" in cues and "informational" in cues) or history_only):
+        definition = "definition" in cues and not _PERSONAL.search(variants[0])
+        if strong and not (("generic_subject" in cues and "informational" in cues) or history_only or definition):
             return True, [f"lexicon:{k}={v!r}" for k, v in strong.items()]
-        explained = bool(_EXPLAINING_CUES & set(cues)) or history_only
+        explained = bool(EXPLAINING_CUES & set(cues)) or history_only
         if weak and not strong and not explained and (_PERSONAL.search(variants[0]) or len(variants[0].split()) <= 3):
             return True, [f"lexicon:{k}={v!r}" for k, v in weak.items()]
         return False, []
 
-    def _cued(self, text: str) -> bool:
+    def cued(self, text: str) -> bool:
+        """Does a cue mark this text as informational, idiomatic, negated, coping, or recovered history?"""
         cues = self.lexicon.matches(self.lexicon.variants(text), "cue")
-        return bool(_EXPLAINING_CUES & set(cues)) or ("history" in cues and "recent" not in cues)
+        return bool(CAUTION_CUES & set(cues)) or ("history" in cues and "recent" not in cues)
+
+    def classifier_text(self, text: str) -> str:
+        """What the classifier reads: the normalised message with idioms blanked out."""
+        return self.lexicon.mask(self.lexicon.variants(text)[:1], "idiom")[0]
 
     def _semantic(self, texts: list[str], vector: np.ndarray | None) -> tuple[float, str]:
-        """The probe (and the nearest crisis exemplar) over the message and its clauses."""
-        if vector is not None:
-            rest = self._encode(texts[1:]) if len(texts) > 1 else np.zeros((0, vector.shape[-1]), np.float32)
-            vectors = np.vstack([vector.reshape(1, -1), rest])
-        else:
-            vectors = self._encode(texts)
+        """The classifier over the message and its clauses, corroborated by the nearest crisis exemplar.
+
+        Calibrated on a blind set and on ordinary clinic questions (scripts/train_crisis_classifier.py):
+        the classifier alone fires only when very sure; below that it needs the message to sit near
+        a crisis exemplar too, which keeps short ordinary questions ("is that permanent?") quiet."""
+        cfg = self.config
+        cued = [self.cued(t) for t in texts]
+        if vector is None and self._crisis is not None:
+            vector = self._encode(texts[:1])[0]
+        nearest = float((self._crisis @ vector).max()) if self._crisis is not None and vector is not None else 0.0
         best = 0.0
-        for i, text in enumerate(texts):
-            cued = self._cued(text)
-            if self.probe is not None:
-                p = float(self.probe.probability(vectors[i : i + 1])[0])
-                best = max(best, p)
-                if p >= (self.probe.cued_threshold if cued else self.probe.threshold):
-                    return p, f"semantic:probe={p:.2f}"
-            if self._crisis is not None and not cued:
-                similarity = float((self._crisis @ vectors[i]).max())
-                if similarity >= self.config.exemplar_fire:
-                    return max(best, similarity), f"semantic:exemplar={similarity:.2f}"
+        if self.classifier is not None:
+            probabilities = self.classifier.probability([self.classifier_text(t) for t in texts])
+            best = float(probabilities.max())
+            for p, is_cued in zip(probabilities, cued, strict=True):
+                if is_cued:
+                    fires = p >= cfg.classifier_cued and nearest >= cfg.exemplar_corroboration
+                else:
+                    fires = p >= cfg.classifier_alone or (p >= cfg.classifier_corroborated and nearest >= cfg.exemplar_corroboration)
+                if fires:
+                    return float(p), f"classifier:{p:.2f}(exemplar {nearest:.2f})"
+        if not cued[0] and nearest >= cfg.exemplar_fire:
+            return best, f"semantic:exemplar={nearest:.2f}"
         return best, ""
 
     def _emergency(self, variants: tuple[str, ...], signals: list[str]) -> bool:
