@@ -34,7 +34,8 @@ _SIDE_EFFECTS = re.compile(r"\bside[- ]?effects?\b|\badverse\b|\bnause\w*|\bdizz
 _PAIN_Q = re.compile(r"\b(does|do|will|would|is|are) (it|the \w+|sgb|an? \w+|they|infusions?|the injection|iv)\b.{0,20}\b(hurt|hurts|painful|sore)\b", re.I)
 _PAIN = re.compile(r"\b(hurt|hurts|painful|pain|discomfort|sore|numb\w*|sting\w*|pinch)\b", re.I)
 _AGE_Q = re.compile(
-    r"\b(minimum age|age limit|how old|years old|teen|teens|teenager|teenagers|adolescents?|minors?|children|kids|my (son|daughter)|under 18|over 65|elderly|seniors?)\b",
+    r"\b(minimum age|age limit|how old|years old|teen|teens|teenager|teenagers|adolescents?|minors?|children|kids|"
+    r"my (son|daughter)|under 18|over 65|elderly|seniors?)\b",
     re.I,
 )
 _AGE = re.compile(r"\b(\d+ (years old|and (older|over|up))|\d+\+|adults?|ages? \d+|adolescents?|teens?|teenagers?|children|minors?|elderly|seniors?)\b", re.I)

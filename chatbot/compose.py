@@ -132,7 +132,7 @@ class Composer:
         what its other sentences add above the relevance floor (below it they cost)."""
         cfg = self.config
         out = []
-        for i, first in enumerate(picks):
+        for i in range(len(picks)):
             for j in range(i, min(i + cfg.max_sentences - 1, len(picks))):
                 run = picks[i : j + 1]
                 if any(p.score < 0 for p in run) or _words(run) > cfg.max_words:

@@ -25,7 +25,7 @@ from settings import Settings
 
 def main() -> None:
     files = [Path(a) for a in sys.argv[1:]]
-    rows = [json.loads(line) for f in files for line in open(f, encoding="utf-8") if line.strip()]
+    rows = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     base = load_assistant(Settings())
     open_config = dataclasses.replace(base.config, abstain=AbstainConfig(min_score=-1, min_sentence=-1))
     assistant = Assistant(base.version, base.embedder, base.detector, open_config)
@@ -43,9 +43,8 @@ def main() -> None:
         feats.append((r["expect"] == "not_found", top, sentence, rule))
     pos = sum(f[0] for f in feats)
     neg = len(feats) - pos
-    print(
-        f"{pos} unanswerable, {neg} answerable; rules alone abstain on {sum(f[3] for f in feats if f[0])}/{pos}, refuse {sum(f[3] for f in feats if not f[0])}/{neg}"
-    )
+    abstained, refused = sum(f[3] for f in feats if f[0]), sum(f[3] for f in feats if not f[0])
+    print(f"{pos} unanswerable, {neg} answerable; rules alone abstain on {abstained}/{pos}, refuse {refused}/{neg}")
     best = None
     for t in np.arange(0.0, 1.2, 0.01):
         for st in np.arange(0.0, 0.7, 0.01):
@@ -54,7 +53,8 @@ def main() -> None:
             refused = sum(a for a, f in zip(abstain, feats, strict=True) if not f[0]) / max(neg, 1)
             if refused <= 0.05 and (best is None or recall > best[0]):
                 best = (recall, refused, t, st)
-    print("best with <= 5%% answerable refused: recall %.3f refused %.3f min_score %.2f min_sentence %.2f" % best)
+    recall, refused_rate, t, st = best
+    print(f"best with <= 5% answerable refused: recall {recall:.3f} refused {refused_rate:.3f} min_score {t:.2f} min_sentence {st:.2f}")
 
 
 if __name__ == "__main__":

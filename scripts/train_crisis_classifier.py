@@ -54,7 +54,6 @@ class Verdicts:
     """Lexicon verdicts, cue flags and clause texts of a list of messages, for fast threshold sweeps."""
 
     def __init__(self, detector: SafetyDetector, texts: list[str]) -> None:
-        lex = detector.lexicon
         self.lexical = np.array([any(detector.lexical_crisis(c)[0] for c in {t, *split_clauses(t)}) for t in texts])
         self.clauses = [[t, *split_clauses(t)] if len(split_clauses(t)) > 1 else [t] for t in texts]
         self.normalised = [[detector.classifier_text(c) for c in cs] for cs in self.clauses]
