@@ -82,6 +82,10 @@ TOPIC_TERMS = frozenset(
         "veterans",
     ]
 )
+# What "it", "that", "those" usually point back to: a question naming one of these stands on its own.
+TREATMENT_TERMS = frozenset(
+    ["ketamine", "esketamine", "spravato", "sgb", "stellate", "ganglion", "block", "infusion", "infusions", "iv", "kap", "psychotherapy", "therapy", "therapies", "treatment", "treatments", "session", "sessions", "ptsd", "depression", "anxiety"]
+)
 _STOP = frozenset(
     [
         "a",
@@ -172,12 +176,11 @@ def content_words(text: str) -> list[str]:
 def needs_context(question: str) -> bool:
     """Does this message only make sense with the turn before it?"""
     words = content_words(question)
-    has_topic = any(w in TOPIC_TERMS for w in words)
     if _OPENER.match(question) and len(words) <= 6:
         return True
-    if has_topic:
-        return False
-    return bool(_ANAPHORA.search(question)) or len(words) <= 3
+    if _ANAPHORA.search(question) and not any(w in TREATMENT_TERMS for w in words):
+        return True
+    return not any(w in TOPIC_TERMS for w in words) and len(words) <= 3
 
 
 def condense(question: str, history: Sequence[Message]) -> tuple[str, bool]:

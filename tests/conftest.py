@@ -52,3 +52,16 @@ def sample_copy(sample_data_dir: Path, tmp_path: Path) -> Path:
 def feed_server() -> Iterator[FeedServer]:
     with FeedServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_data_dir: Path, embedder: Embedder):
+    from chatbot.assistant import Assistant
+
+    return Assistant.load(IndexStore(sample_data_dir), embedder)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

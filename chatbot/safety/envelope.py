@@ -29,7 +29,7 @@ def apply_envelope(route: Route, body: str, citations: Sequence[Citation], crisi
         parts.append(m.CRISIS_CARD)
     elif crisis_active:
         parts.append(m.CRISIS_CARD_SHORT)
-    if body and route != "crisis":
+    if body:  # on a crisis turn the body can only be safety text set by code (the emergency card)
         parts.append(body.strip())
     if citations and route != "crisis":
         parts.append(sources_block(citations))

@@ -1,0 +1,140 @@
+"""Grounded answers: the right post and section, the clinic's own FAQ answer, abstention with the
+clinic's contact details, follow-ups with context, input limits, and nothing not in a cited passage."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chatbot.assistant import Assistant
+from chatbot.retrieval import ClinicRetriever
+from chatbot.safety import messages as m
+from chatbot.types import Answer
+
+PTSD = "https://softrebootwellness.com/ketamine-therapy-ptsd-menlo-park/"
+PREPARE = "https://softrebootwellness.com/what-to-think-about-ketamine-therapy-ca/"
+
+
+def sentences_of(body: str) -> list[str]:
+    text = re.sub(r"\s*\[\d+\]", "", body)
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if s]
+
+
+def test_known_question_cites_the_right_post_and_section(assistant: Assistant) -> None:
+    answer = assistant.ask("What is stellate ganglion block?")
+    assert answer.route == "answered"
+    assert answer.citations[0].url == PTSD
+    assert "Stellate Ganglion Block" in answer.citations[0].section
+    assert "stellate ganglion" in answer.body.lower()
+    assert "[1]" in answer.body and f"[1] {answer.citations[0].title}" in answer.text
+
+
+def test_faq_question_returns_the_clinics_own_answer(assistant: Assistant) -> None:
+    faq = next(c for c in assistant.version.chunks if c.question and c.question.startswith("Will I remember my infusion"))
+    answer = assistant.ask("Will I remember my infusion sessions afterwards?")
+    assert answer.route == "answered"
+    assert answer.citations[0].section == f"FAQ: {faq.question}"
+    assert re.sub(r"\s*\[\d+\]", "", answer.body).startswith(faq.sentences[0])
+
+
+@pytest.mark.parametrize("question", ["Do you take Aetna insurance?", "Are you open on Sundays?", "Do you offer TMS therapy?"])
+def test_unanswerable_question_abstains_with_contact_details(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "not_found"
+    assert answer.body == m.NOT_FOUND and not answer.citations
+    assert m.CLINIC_PHONE in answer.text and m.CLINIC_EMAIL in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["What's a good recipe for banana bread?", "Write me a Python script that sorts a list", "Who is the president of France?"]
+)
+def test_out_of_scope_question_gets_a_friendly_redirect(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "out_of_scope"
+    assert answer.body == m.OUT_OF_SCOPE and m.CLINIC_PHONE in answer.text
+
+
+def test_follow_up_retrieves_with_the_conversation(assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "What is SGB?"}, {"role": "assistant", "content": "..."}]
+    answer = assistant.ask("do I need a consultation before it?", history)
+    assert answer.trace.condensed and "SGB" in answer.trace.retrieval_query
+    assert answer.route == "answered" and answer.citations[0].url == PTSD
+    assert "$400" in answer.body or "consultation" in answer.body
+
+
+def test_a_new_topic_does_not_drag_the_old_one_along(assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "What is SGB?"}]
+    answer = assistant.ask("How should I set an intention before my first ketamine session?", history)
+    assert not answer.trace.condensed
+    assert answer.citations[0].url == PREPARE
+
+
+def test_every_sentence_of_an_answer_is_verbatim_from_a_cited_passage(assistant: Assistant) -> None:
+    for question in [
+        "How long do the effects of ketamine last?",
+        "Do I need someone to drive me home?",
+        "What is neuroplasticity?",
+        "How does ketamine help PTSD?",
+    ]:
+        answer = assistant.ask(question)
+        assert answer.route == "answered", question
+        cited = " ".join(c.snippet for c in answer.citations)
+        for sentence in sentences_of(answer.body):
+            assert sentence in cited, (question, sentence)
+        chunks = {c.chunk_id: c for c in assistant.version.chunks}
+        for citation in answer.citations:
+            assert citation.snippet.split(" ")[0] in chunks[citation.chunk_id].text
+
+
+def test_no_two_citations_from_the_same_passage(assistant: Assistant) -> None:
+    for question in ["How many infusions will I need?", "What should I avoid after my infusion?", "Does ketamine work for anxiety?"]:
+        answer = assistant.ask(question)
+        keys = [(c.url, c.section) for c in answer.citations]
+        assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("message", "reply"),
+    [("", m.INVALID_EMPTY), ("   \n\t ", m.INVALID_EMPTY), ("x" * 2001, "longer than 2,000 characters"), ("\x00\x01binary\x02", m.INVALID_NOT_TEXT)],
+    ids=["empty", "whitespace", "too-long", "binary"],
+)
+def test_invalid_input_gets_a_clear_message(assistant: Assistant, message: str, reply: str) -> None:
+    answer = assistant.ask(message)
+    assert answer.route == "invalid_input" and reply in answer.text and m.DISCLAIMER in answer.text
+
+
+def test_langchain_retriever_composes_with_langchain(assistant: Assistant) -> None:
+    retriever = ClinicRetriever(retriever=assistant.retriever, embedder=assistant.embedder, k=3)
+    docs = retriever.invoke("Do I need a ride home after an infusion?")
+    assert len(docs) == 3 and all(d.metadata["url"].startswith("https://softrebootwellness.com/") for d in docs)
+    assert {"dense", "lexical", "fused", "score", "section"} <= set(docs[0].metadata)
+
+
+def envelope_ok(answer: Answer) -> bool:
+    return (
+        answer.disclaimer == m.DISCLAIMER
+        and answer.text.endswith(m.DISCLAIMER)
+        and m.AI_DISCLOSURE in answer.text
+        and "988" in answer.text
+        and m.CLINIC_PHONE in answer.text
+    )
+
+
+ONE_PER_ROUTE = {
+    "answered": "How long do the effects of ketamine last?",
+    "not_found": "Do you take Aetna insurance?",
+    "out_of_scope": "What's a good recipe for banana bread?",
+    "medical_advice": "How much ketamine should I take?",
+    "emergency": "Someone collapsed in the waiting room and isn't breathing",
+    "crisis": "I'm thinking about killing myself",
+    "invalid_input": "",
+}
+
+
+@pytest.mark.parametrize("route", sorted(ONE_PER_ROUTE))
+def test_every_reply_of_every_route_carries_the_disclaimer(assistant: Assistant, route: str) -> None:
+    answer = assistant.ask(ONE_PER_ROUTE[route])
+    assert answer.route == route
+    assert envelope_ok(answer)
+    assert answer.to_contract()["disclaimer"] in answer.to_contract()["answer"]
