@@ -84,7 +84,10 @@ TOPIC_TERMS = frozenset(
 )
 # What "it", "that", "those" usually point back to: a question naming one of these stands on its own.
 TREATMENT_TERMS = frozenset(
-    ["ketamine", "esketamine", "spravato", "sgb", "stellate", "ganglion", "block", "infusion", "infusions", "iv", "kap", "psychotherapy", "therapy", "therapies", "treatment", "treatments", "session", "sessions", "ptsd", "depression", "anxiety"]
+    [
+        *("ketamine", "esketamine", "spravato", "sgb", "stellate", "ganglion", "block", "infusion", "infusions", "iv", "kap"),
+        *("psychotherapy", "therapy", "therapies", "treatment", "treatments", "session", "sessions", "ptsd", "depression", "anxiety"),
+    ]
 )
 _STOP = frozenset(
     [
