@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the ask contract's JSON object")
     ask.add_argument("--jsonl", type=Path, metavar="FILE", help="answer every line of FILE ({id, question, history}), one JSON line each; - for stdin")
     ask.set_defaults(func=cmd_ask)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the patient chat, the staff console and the JSON API")
+    serve.add_argument("--host", help="bind address (default $SOFTREBOOT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default $SOFTREBOOT_PORT or 8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    hashpw = commands.add_parser("hash-password", help="print the scrypt hash of a staff password (read from stdin)")
+    hashpw.set_defaults(func=cmd_hash_password)
     return parser
 
 
@@ -81,6 +89,30 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for row in answer_lines(assistant, stream):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             sys.stdout.flush()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.serve import serve_command
+
+    if args.host:
+        settings.host = args.host
+    if args.port:
+        settings.port = args.port
+    logging.getLogger("softreboot").setLevel(logging.INFO)
+    return serve_command(settings)
+
+
+def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from web.auth import hash_password
+
+    password = getpass.getpass("staff password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        print("hash-password: use at least 10 characters", file=sys.stderr)
+        return 2
+    print(hash_password(password))
     return 0
 
 

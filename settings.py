@@ -30,3 +30,17 @@ class Settings(BaseSettings):
 
     # answering
     max_question_chars: int = Field(2000, description="Longest message accepted.")
+
+    # serving
+    host: str = Field("127.0.0.1", description="Bind address of `serve` (0.0.0.0 to listen on every interface).")
+    port: int = Field(8000, description="Port of `serve`.")
+    embed_origins: list[str] = Field(
+        ["http://localhost:*", "http://127.0.0.1:*"],
+        description="Sites allowed to frame the patient chat (CSP frame-ancestors), besides the app's own origin (JSON list).",
+    )
+    rate_limit_per_minute: int = Field(20, description="Messages per client per minute on /chat and /api/ask (0: no limit).")
+    staff_username: str = Field("staff", description="Staff console user name.")
+    staff_password_hash: str | None = Field(
+        None, description="scrypt hash of the staff password (`python app.py hash-password`); unset: a random password is printed once at start-up."
+    )
+    staff_console: bool = Field(True, description="Serve the staff console at /staff.")

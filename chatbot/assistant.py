@@ -21,7 +21,7 @@ from chatbot.condense import condense
 from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
-from chatbot.safety.envelope import apply_envelope
+from chatbot.safety.envelope import wrap
 from chatbot.types import Answer, Citation, Hit, Message, Route, Trace
 from index import Embedder, IndexStore, IndexVersion
 
@@ -123,15 +123,16 @@ class Assistant:
         trace: Trace | None = None,
         crisis_active: bool = False,
     ) -> Answer:
-        text, crisis_resources = apply_envelope(route, body, citations, crisis_active)
+        envelope = wrap(route, body, citations, crisis_active)
         return Answer(
             question=question,
             route=route,
-            text=text,
+            text=envelope.text,
             body=body,
-            citations=tuple(citations),
-            disclaimer=m.DISCLAIMER,
-            crisis_resources=crisis_resources,
+            citations=envelope.citations,
+            disclaimer=envelope.disclaimer,
+            crisis_resources=envelope.crisis_resources,
+            envelope=envelope,
             latency_ms=(time.perf_counter() - started) * 1000,
             signals=safety.signals if safety else (),
             trace=trace or Trace(thresholds=self._thresholds()),
@@ -164,6 +165,14 @@ class Assistant:
     def _thresholds(self) -> dict[str, float]:
         a, r = self.config.abstain, self.config.retrieval
         return {"min_score": a.min_score, "min_sentence": a.min_sentence, "oos_max_dense": a.oos_max_dense, "faq_match": r.faq_match}
+
+    def rate_limited(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        """The reply when a client is over its rate limit: still the crisis card for a crisis message
+        (the lexicon and the classifier need no model), otherwise a friendly "slow down"."""
+        started = time.perf_counter()
+        if isinstance(question, str) and self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
+            return self._finish(started, question, "crisis", "", crisis_active=True)
+        return self._finish(started, str(question), "invalid_input", m.RATE_LIMITED, crisis_active=self.crisis_in_history(history))
 
     # --- the edge: never an exception, never a reply without the envelope ---------------------------
     def safe_ask(self, question: object, history: Sequence[Message] = ()) -> Answer:

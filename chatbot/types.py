@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from ingest.types import Chunk
+
+if TYPE_CHECKING:
+    from chatbot.safety.envelope import Envelope
 
 Route = Literal["answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "invalid_input"]
 ROUTES: tuple[Route, ...] = ("answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "invalid_input")
@@ -67,8 +70,9 @@ class Answer:
     disclaimer: str
     crisis_resources: bool
     latency_ms: float
-    signals: tuple[str, ...] = ()  # safety signals that fired, e.g. "lexicon:intent", "semantic:0.81"
+    signals: tuple[str, ...] = ()  # safety signals that fired, e.g. "lexicon:intent", "classifier:0.91"
     trace: Trace = field(default_factory=Trace)
+    envelope: Envelope | None = None  # the parts of `text`, for surfaces that render them (the web chat)
 
     def to_contract(self, id: str | None = None) -> dict[str, Any]:
         """The `ask --json` / `POST /api/ask` object (DESIGN.md, "The ask contract")."""

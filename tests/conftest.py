@@ -65,3 +65,55 @@ def read_jsonl(path: Path) -> list[dict]:
     import json
 
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class LiveServer:
+    """The real app served by uvicorn on 127.0.0.1 in a background thread."""
+
+    def __init__(self, app: object) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def make_service(assistant, data_dir: Path, rate_limit: int = 0):
+    from conversations import MemoryStore
+    from web.service import ChatService, RateLimiter
+
+    return ChatService(assistant, MemoryStore(), IndexStore(data_dir), IngestOptions(), [str(SAMPLE_FEED)], RateLimiter(rate_limit))
+
+
+STAFF_USER, STAFF_PASSWORD = "staff", "correct horse battery staple"
+
+
+def make_app(service, embed_origins: list[str] | None = None):
+    from web.auth import StaffCredentials, hash_password
+    from web.server import create_app
+
+    staff = StaffCredentials(STAFF_USER, hash_password(STAFF_PASSWORD))
+    return create_app(service, embed_origins=embed_origins or ["http://localhost:*", "http://127.0.0.1:*"], staff=staff)

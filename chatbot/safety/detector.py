@@ -109,6 +109,17 @@ class SafetyDetector:
             return True, [f"lexicon:{k}={v!r}" for k, v in weak.items()]
         return False, []
 
+    def quick_crisis(self, message: str) -> bool:
+        """A crisis check without the embedding model (lexicon, classifier): for overload and failure paths.
+        Leans to crisis: the corroboration the full check would ask for is skipped."""
+        texts = [message, *split_clauses(message)]
+        if any(self.lexical_crisis(t)[0] for t in texts):
+            return True
+        if self.classifier is None:
+            return False
+        probabilities = self.classifier.probability([self.classifier_text(t) for t in texts])
+        return bool((probabilities >= self.config.classifier_corroborated).any())
+
     def cued(self, text: str) -> bool:
         """Does a cue mark this text as informational, idiomatic, negated, coping, or recovered history?"""
         cues = self.lexicon.matches(self.lexicon.variants(text), "cue")

@@ -1,12 +1,33 @@
 """The envelope: added by this one pure function after composition (and after any future generator),
-so neither user input nor model output can remove the disclaimer, the AI disclosure or the crisis card."""
+so neither user input nor model output can remove the disclaimer, the AI disclosure or the crisis card.
+Every surface renders these same parts: the CLI and the JSON API as text, the web chat as HTML."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from chatbot.safety import messages as m
 from chatbot.types import Citation, Route
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A reply in its parts, in the order the person sees them."""
+
+    crisis_card: str  # the full card on a crisis turn, the short one on every later turn, else ""
+    body: str
+    citations: tuple[Citation, ...]
+    disclaimer: str  # medical disclaimer + AI disclosure with the way to a human + the standing 988 line
+
+    @property
+    def crisis_resources(self) -> bool:
+        return bool(self.crisis_card)
+
+    @property
+    def text(self) -> str:
+        parts = [self.crisis_card, self.body.strip(), sources_block(self.citations) if self.citations else "", self.disclaimer]
+        return "\n\n".join(p for p in parts if p)
 
 
 def citation_label(citation: Citation) -> str:
@@ -18,20 +39,9 @@ def sources_block(citations: Sequence[Citation]) -> str:
     return "\n".join([m.SOURCES_HEADING, *lines])
 
 
-def apply_envelope(route: Route, body: str, citations: Sequence[Citation], crisis_active: bool) -> tuple[str, bool]:
-    """The full reply text, and whether it carries crisis resources.
-
-    Order: crisis card (full on a crisis turn, short on every later turn of that conversation),
-    then the body, then the sources, then the disclaimer with the AI disclosure and the 988 line.
-    """
-    parts: list[str] = []
+def wrap(route: Route, body: str, citations: Sequence[Citation], crisis_active: bool) -> Envelope:
+    """The reply's envelope. On a crisis turn the body can only be safety text set by code (the emergency card)
+    and no passage is cited: a crisis is never answered as a routine question."""
     if route == "crisis":
-        parts.append(m.CRISIS_CARD)
-    elif crisis_active:
-        parts.append(m.CRISIS_CARD_SHORT)
-    if body:  # on a crisis turn the body can only be safety text set by code (the emergency card)
-        parts.append(body.strip())
-    if citations and route != "crisis":
-        parts.append(sources_block(citations))
-    parts.append(m.DISCLAIMER)
-    return "\n\n".join(parts), route == "crisis" or crisis_active
+        return Envelope(m.CRISIS_CARD, body, (), m.DISCLAIMER)
+    return Envelope(m.CRISIS_CARD_SHORT if crisis_active else "", body, tuple(citations), m.DISCLAIMER)

@@ -73,6 +73,7 @@ OUT_OF_SCOPE = (
 INVALID_EMPTY = "Please type a question about the clinic or its treatments."
 INVALID_TOO_LONG = "That message is longer than {limit:,} characters. Please shorten it to your main question."
 INVALID_NOT_TEXT = "I can only read plain text. Please type your question in words."
+RATE_LIMITED = f"You're sending messages faster than I can answer. Please wait a minute and try again, or {CLINIC_CONTACT}."
 
 # --- Surfaces --------------------------------------------------------------------------------------------
 SOURCES_HEADING = "Sources:"

@@ -1,0 +1,51 @@
+"""`app.py serve`: model and index loaded once, then uvicorn serves the API, the chat and the console."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+
+from cli.wiring import index_store, ingest_options, load_assistant, resolve_sources
+from conversations import MemoryStore
+from settings import Settings
+from web.auth import StaffCredentials
+from web.server import create_app
+from web.service import ChatService, RateLimiter
+
+log = logging.getLogger("softreboot.serve")
+
+
+def build_service(settings: Settings) -> ChatService:
+    assistant = load_assistant(settings)
+    return ChatService(
+        assistant,
+        MemoryStore(),
+        index_store(settings),
+        ingest_options(settings),
+        resolve_sources(None, settings),
+        RateLimiter(settings.rate_limit_per_minute),
+    )
+
+
+def staff_credentials(settings: Settings) -> StaffCredentials | None:
+    if not settings.staff_console:
+        log.warning("staff console disabled (SOFTREBOOT_STAFF_CONSOLE=false)")
+        return None
+    credentials = StaffCredentials.from_settings(settings.staff_username, settings.staff_password_hash)
+    if credentials.generated_password:
+        print(
+            f"staff console: no SOFTREBOOT_STAFF_PASSWORD_HASH set, so this run uses user {credentials.username!r} "
+            f"with the one-time password {credentials.generated_password!r} (set a hash with `python app.py hash-password`)",
+            file=sys.stderr,
+        )
+    return credentials
+
+
+def serve_command(settings: Settings) -> int:
+    service = build_service(settings)
+    app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)
+    print(f"serving on http://{settings.host}:{settings.port}/chat/ (index {service.assistant.version.name})", file=sys.stderr)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    return 0

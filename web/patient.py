@@ -1,0 +1,103 @@
+"""The patient chat that the clinic's website embeds.
+
+Built from gr.Blocks + gr.Chatbot + Textbox.submit rather than gr.ChatInterface: the latter's
+browser-storage component reads localStorage, which Chromium denies to third-party iframes, so
+it never loads when the clinic's site and the assistant are on different sites (the real case).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from chatbot.safety import messages as m
+from chatbot.types import Message
+from web.render import answer_html, crisis_card_html, talk_to_person_html, user_html
+from web.service import ChatService, new_conversation_id
+
+EXAMPLES = (
+    "How many infusions will I need?",
+    "Do I need someone to drive me home after an infusion?",
+    "What is stellate ganglion block (SGB)?",
+    "How should I prepare for my first session?",
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+")
+
+
+@dataclass
+class ChatState:
+    conversation_id: str = field(default_factory=new_conversation_id)
+    history: list[Message] = field(default_factory=list)
+    turn_ids: dict[int, str] = field(default_factory=dict)  # chat message index -> stored turn id
+    crisis: bool = False
+
+
+def client_of(request: gr.Request | None) -> str:
+    if request is None:
+        return "unknown"
+    forwarded = request.headers.get("x-forwarded-for", "") if request.headers else ""
+    return forwarded.split(",")[0].strip() or (request.client.host if request.client else "unknown")
+
+
+def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks:
+    with gr.Blocks(title=f"{m.CLINIC_NAME} — questions", analytics_enabled=False) as chat:
+        gr.HTML(
+            f'<header class="sr-header"><h1>Questions for {m.CLINIC_NAME}</h1><p>{m.AI_DISCLOSURE}</p></header>',
+            elem_id="sr-header",
+        )
+        banner = gr.HTML("", elem_id="sr-crisis-banner")
+        chatbot = gr.Chatbot(
+            label="Conversation",
+            elem_id="sr-chat",
+            height=460,
+            sanitize_html=True,
+            render_markdown=True,
+            feedback_options=("Like", "Dislike"),
+            placeholder="Ask about IV ketamine, ketamine-assisted psychotherapy, SGB, or what to expect.",
+            group_consecutive_messages=False,
+            buttons=["copy"],
+        )
+        box = gr.Textbox(label="Your question", placeholder="Type your question…", max_length=max_chars, lines=1, submit_btn="Send", elem_id="sr-input")
+        with gr.Row():
+            examples = [gr.Button(q, size="sm", elem_classes=["sr-example"]) for q in EXAMPLES]
+        talk = gr.Button("Talk to a person", elem_id="sr-talk", variant="secondary")
+        state = gr.State(None)  # a ChatState per browser session, created on first use
+
+        def respond(message: str, messages: list[dict[str, Any]], st: ChatState | None, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+            st = st or ChatState()
+            message = message or ""
+            messages = [*messages, {"role": "user", "content": user_html(message)}]
+            answer, turn_id = service.ask(message, st.history, st.conversation_id, client_of(request))
+            st.history += [Message(role="user", content=message), Message(role="assistant", content=answer.text)]
+            st.crisis = st.crisis or answer.crisis_resources
+            top = crisis_card_html(full=False) if st.crisis else ""  # the full card is in the reply itself
+            index = len(messages)
+            st.turn_ids[index] = turn_id
+            # stream the reply sentence by sentence; the crisis card and the disclaimer are there from the first frame
+            pieces = _SENTENCE_END.split(answer.body) if answer.route not in ("crisis", "emergency") else [answer.body]
+            shown = ""
+            for piece in pieces:
+                shown = f"{shown} {piece}".strip()
+                yield "", [*messages, {"role": "assistant", "content": answer_html(answer, body=shown)}], st, top
+            yield "", [*messages, {"role": "assistant", "content": answer_html(answer)}], st, top
+
+        def talk_to_person(messages: list[dict[str, Any]], st: ChatState | None) -> tuple[Any, ...]:
+            return [*messages, {"role": "assistant", "content": talk_to_person_html()}], st or ChatState()
+
+        def on_like(st: ChatState | None, data: gr.LikeData) -> None:
+            if st is None:
+                return
+            index = data.index if isinstance(data.index, int) else data.index[0]
+            service.feedback(st.turn_ids.get(index, ""), bool(data.liked is True or data.liked == "Like"))
+
+        outputs = [box, chatbot, state, banner]
+        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None)
+        for button, question in zip(examples, EXAMPLES, strict=True):
+            button.click(lambda q=question: q, None, box).then(respond, [box, chatbot, state], outputs, concurrency_limit=None)
+        talk.click(talk_to_person, [chatbot, state], [chatbot, state])
+        chatbot.like(on_like, [state], None)
+    return chat

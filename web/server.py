@@ -1,0 +1,122 @@
+"""The served app: FastAPI with the patient chat (/chat) and the staff console (/staff) mounted,
+the JSON API (/api/ask), the embeddable widget (/widget.js, /widget-demo) and health probes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import gradio as gr
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web.auth import StaffCredentials
+from web.patient import build_patient_chat
+from web.render import CSS
+from web.service import ChatService, new_conversation_id
+from web.staff import build_staff_console
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 256 * 1024
+
+
+class HistoryItem(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=100_000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(max_length=100_000, description="the message as typed (answers refuse more than the configured limit)")
+    history: list[HistoryItem] = Field(default_factory=list, max_length=200)
+    conversation_id: str | None = Field(default=None, max_length=64)
+    id: str | None = Field(default=None, max_length=200)
+
+
+def frame_ancestors(allowed: list[str]) -> str:
+    sources = " ".join(dict.fromkeys(["'self'", *allowed]))
+    return f"frame-ancestors {sources}"
+
+
+def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCredentials | None, max_chars: int = 2000) -> FastAPI:
+    app = FastAPI(title="Soft Reboot FAQ assistant", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    chat_policy = frame_ancestors(embed_origins)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return JSONResponse({"error": "request_too_large", "detail": f"the body is over {MAX_BODY_BYTES:,} bytes"}, status_code=413)
+        response = await call_next(request)
+        # only the patient chat may be framed (by the origins in the setting); nothing else, least of all /staff
+        framable = request.url.path.startswith("/chat")
+        response.headers["Content-Security-Policy"] = chat_policy if framable else "frame-ancestors 'none'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in exc.errors()]
+        return JSONResponse({"error": "invalid_request", "detail": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": "http_error", "detail": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse({"error": "internal_error", "detail": "something went wrong on our side"}, status_code=500)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        ready = service.readiness()
+        return JSONResponse({"status": "ready", **ready}, status_code=200)
+
+    @app.post("/api/ask")
+    def api_ask(body: AskRequest, request: Request) -> JSONResponse:
+        client = (request.headers.get("x-forwarded-for", "").split(",")[0].strip()) or (request.client.host if request.client else "unknown")
+        history = [{"role": h.role, "content": h.content} for h in body.history]
+        answer, _ = service.ask(body.question, history, body.conversation_id or new_conversation_id(), client)  # type: ignore[arg-type]
+        status = 429 if answer.route == "invalid_input" and answer.body.startswith("You're sending messages faster") else 200
+        return JSONResponse(answer.to_contract(body.id), status_code=status)
+
+    @app.get("/widget.js")
+    def widget_js() -> FileResponse:
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+
+    @app.get("/widget-demo", response_class=HTMLResponse)
+    def widget_demo() -> HTMLResponse:
+        return HTMLResponse((STATIC / "widget-demo.html").read_text(encoding="utf-8"))
+
+    @app.get("/")
+    def root() -> RedirectResponse:
+        return RedirectResponse("/chat/")
+
+    gr.mount_gradio_app(app, build_patient_chat(service, max_chars), path="/chat", css=CSS, footer_links=[], show_error=False)
+    if staff is not None:
+        gr.mount_gradio_app(
+            app,
+            build_staff_console(service),
+            path="/staff",
+            auth=staff.check,
+            auth_message="Soft Reboot staff console: sign in with the staff credentials.",
+            css=CSS,
+            footer_links=[],
+        )
+    return app
+
+
+def describe(app: FastAPI) -> list[dict[str, Any]]:
+    return [{"path": getattr(r, "path", ""), "name": getattr(r, "name", "")} for r in app.routes]

@@ -1,0 +1,173 @@
+"""What the web surfaces share: the current assistant (swapped in place after a re-ingest), the
+conversation store, the rate limiter, and the staff's re-ingest job."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chatbot.assistant import Assistant
+from chatbot.types import Answer, Message
+from conversations import ConversationStore, Turn
+from index import IndexStore, IndexStoreError, IngestOptions, IngestReport, run_ingest
+from ingest import IngestError
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """Sliding-window limit per client: at most `limit` requests in `window_s` seconds."""
+
+    def __init__(self, limit: int, window_s: float = 60.0) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        if self.limit <= 0:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(client, deque())
+            while hits and now - hits[0] > self.window_s:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            if len(self._hits) > 10_000:  # forget idle clients
+                for key in [k for k, v in self._hits.items() if not v or now - v[-1] > self.window_s]:
+                    del self._hits[key]
+            return True
+
+
+@dataclass
+class IngestJob:
+    """The staff console's re-ingest: one at a time, progress visible, errors kept."""
+
+    running: bool = False
+    stage: str = ""
+    done: int = 0
+    total: int = 0
+    report: IngestReport | None = None
+    error: str = ""
+    finished_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class ChatService:
+    def __init__(
+        self,
+        assistant: Assistant,
+        store: ConversationStore,
+        index_store: IndexStore,
+        ingest_options: IngestOptions,
+        sources: Sequence[str],
+        limiter: RateLimiter,
+    ) -> None:
+        self._assistant = assistant
+        self.store = store
+        self.index_store = index_store
+        self.ingest_options = ingest_options
+        self.sources = list(sources)
+        self.limiter = limiter
+        self.job = IngestJob()
+        self._swap_lock = threading.Lock()
+        self.store_errors = 0
+
+    @property
+    def assistant(self) -> Assistant:
+        return self._assistant
+
+    def ask(self, question: str, history: Sequence[Message], conversation_id: str, client: str) -> tuple[Answer, str]:
+        """Answer (rate limit and crisis first), record the turn, return the answer and the turn id."""
+        assistant = self._assistant  # one version for the whole request, even if a swap happens meanwhile
+        if not self.limiter.allow(client):
+            answer = assistant.rate_limited(question, history)
+        else:
+            answer = assistant.safe_ask(question, history)
+        return answer, self.record(conversation_id, answer)
+
+    def record(self, conversation_id: str, answer: Answer) -> str:
+        turn = Turn(
+            conversation_id=conversation_id,
+            question=answer.question,
+            answer=answer.text,
+            route=answer.route,
+            signals=answer.signals,
+            cited_chunk_ids=answer.trace.cited_chunk_ids,
+            latency_ms=answer.latency_ms,
+            crisis=answer.route == "crisis",
+        )
+        try:
+            return self.store.record_turn(turn)
+        except Exception:  # a patient's answer never depends on the database
+            self.store_errors += 1
+            log.exception("could not record a turn")
+            return ""
+
+    def feedback(self, turn_id: str, liked: bool) -> None:
+        if not turn_id:
+            return
+        try:
+            self.store.set_feedback(turn_id, 1 if liked else -1)
+        except Exception:
+            self.store_errors += 1
+            log.exception("could not record feedback")
+
+    # --- re-ingest, served without a restart -------------------------------------------------------
+    def start_reingest(self, sources: Sequence[str] | None = None) -> bool:
+        """Start a background re-ingest; False if one is already running."""
+        with self.job._lock:
+            if self.job.running:
+                return False
+            self.job.running, self.job.error, self.job.report, self.job.done, self.job.total = True, "", None, 0, 0
+            self.job.stage = "reading feeds"
+        threading.Thread(target=self._reingest, args=(list(sources or self.sources),), daemon=True).start()
+        return True
+
+    def _reingest(self, sources: list[str]) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self.job.stage, self.job.done, self.job.total = stage, done, total
+
+        try:
+            report = run_ingest(sources, self.index_store, self._assistant.embedder, self.ingest_options, progress)
+            self.job.report = report
+            if report.published:
+                self.swap_to_current()
+        except (IngestError, IndexStoreError) as exc:
+            self.job.error = str(exc)
+        except Exception as exc:  # a failed ingest must never take the served index down
+            log.exception("re-ingest failed")
+            self.job.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.job.running, self.job.finished_at = False, time.time()
+
+    def swap_to_current(self) -> None:
+        """Serve the newly published version; the old one keeps answering requests already under way."""
+        with self._swap_lock:
+            embedder = self._assistant.embedder
+            version, _ = self.index_store.load_serving(embedder.name, embedder.dimension)
+            if version.name != self._assistant.version.name:
+                self._assistant = self._assistant.with_version(version)
+                log.info("now serving index version %s", version.name)
+
+    def readiness(self) -> dict[str, Any]:
+        ok, detail = self.store.healthy()
+        return {
+            "index": self._assistant.version.summary(),
+            "store": {"ok": ok, "detail": detail, "write_errors": self.store_errors},
+        }
+
+
+def new_conversation_id() -> str:
+    return uuid.uuid4().hex
+
+
+ServiceFactory = Callable[[], ChatService]
