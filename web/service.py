@@ -88,10 +88,7 @@ class ChatService:
     def ask(self, question: str, history: Sequence[Message], conversation_id: str, client: str) -> tuple[Answer, str]:
         """Answer (rate limit and crisis first), record the turn, return the answer and the turn id."""
         assistant = self._assistant  # one version for the whole request, even if a swap happens meanwhile
-        if not self.limiter.allow(client):
-            answer = assistant.rate_limited(question, history)
-        else:
-            answer = assistant.safe_ask(question, history)
+        answer = assistant.rate_limited(question, history) if not self.limiter.allow(client) else assistant.safe_ask(question, history)
         return answer, self.record(conversation_id, answer)
 
     def record(self, conversation_id: str, answer: Answer) -> str:
