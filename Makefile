@@ -14,9 +14,10 @@ ingest: setup
 	$(PY) app.py ingest --data-dir $(DATA_DIR)
 
 run: ingest
-	$(PY) app.py ask --data-dir $(DATA_DIR) "How many infusions will I need?"
+	$(PY) app.py serve --data-dir $(DATA_DIR)
 
 test: setup-dev
+	scripts/system-deps.sh
 	scripts/test.sh
 
 check: setup-dev

@@ -200,7 +200,7 @@ class Report:
             wrong = False
             if e == "answered":
                 posts = ranks_of_posts([x.url for x in a.citations])
-                wrong = a.route != "answered" or not fact_found(c.row, a) or (c.row.get("source") and posts[:1] != [c.row["source"]])
+                wrong = a.route != "answered" or not fact_found(c.row, a) or bool(c.row.get("source") and posts[:1] != [c.row["source"]])
             elif e in ABSTAIN:
                 wrong = a.route not in ABSTAIN
             elif e in ("not_crisis", "medical_advice", "emergency", "guarded"):

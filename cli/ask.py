@@ -39,7 +39,7 @@ def parse_line(line: str) -> tuple[dict[str, Any], str]:
         return {}, f"line longer than {MAX_LINE_CHARS:,} characters"
     try:
         data = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return {}, f"not JSON ({exc.msg})"
     if not isinstance(data, dict):
         return {}, "expected a JSON object"
