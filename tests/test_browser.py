@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from chatbot.assistant import Assistant
 from index import Embedder, IndexStore, IngestOptions, run_ingest
@@ -54,7 +54,7 @@ def ask(page: Page, question: str) -> None:
     page.get_by_label("Your question").press("Enter")
 
 
-def last_reply(page: Page):  # noqa: ANN201
+def last_reply(page: Page):
     return page.locator("#sr-chat .sr-reply").last
 
 
