@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
 
     hashpw = commands.add_parser("hash-password", help="print the scrypt hash of a staff password (read from stdin)")
     hashpw.set_defaults(func=cmd_hash_password)
+
+    purge = commands.add_parser("purge", parents=[common], help="delete stored conversations older than the retention period")
+    purge.add_argument("--days", type=int, help="retention in days (default $SOFTREBOOT_RETENTION_DAYS or 90)")
+    purge.set_defaults(func=cmd_purge)
+
+    export = commands.add_parser("export", parents=[common], help="export stored (redacted) conversations, crisis turns flagged")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 
@@ -113,6 +122,29 @@ def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
         print("hash-password: use at least 10 characters", file=sys.stderr)
         return 2
     print(hash_password(password))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from conversations.sql import SqlStore
+
+    days = args.days if args.days is not None else settings.retention_days
+    removed = SqlStore(settings.conversation_db_url()).purge(days)
+    print(f"deleted {removed} turn(s) older than {days} days")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from conversations import export_csv, export_json
+    from conversations.sql import SqlStore
+
+    turns = SqlStore(settings.conversation_db_url()).export()
+    text = export_csv(turns) if args.format == "csv" else export_json(turns)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {len(turns)} turn(s) to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

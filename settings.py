@@ -44,3 +44,18 @@ class Settings(BaseSettings):
         None, description="scrypt hash of the staff password (`python app.py hash-password`); unset: a random password is printed once at start-up."
     )
     staff_console: bool = Field(True, description="Serve the staff console at /staff.")
+
+    # conversation store
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the conversation store; unset: SQLite (WAL) at DATA_DIR/conversations.db. PostgreSQL for several replicas."
+    )
+    redaction: str = Field("presidio", description="How patient messages are redacted before storing: presidio, patterns, or none.")
+    retention_days: int = Field(90, description="Conversations older than this are deleted by `app.py purge` (and daily by `serve`).")
+    store_buffer: int = Field(10_000, description="Writes kept in memory while the database is unavailable; beyond this the oldest is dropped.")
+
+    # operations
+    index_poll_s: float = Field(10.0, description="How often `serve` checks for a newly published index version (replicas pick it up).")
+    log_message_text: bool = Field(False, description="Include patient message text in the JSON logs (off: health information stays out of logs).")
+
+    def conversation_db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'conversations.db').resolve()}"

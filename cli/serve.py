@@ -7,8 +7,8 @@ import sys
 
 import uvicorn
 
-from cli.wiring import index_store, ingest_options, load_assistant, resolve_sources
-from conversations import MemoryStore
+from cli.logs import configure_json_logging
+from cli.wiring import conversation_store, index_store, ingest_options, load_assistant, resolve_sources
 from settings import Settings
 from web.auth import StaffCredentials
 from web.server import create_app
@@ -19,14 +19,36 @@ log = logging.getLogger("softreboot.serve")
 
 def build_service(settings: Settings) -> ChatService:
     assistant = load_assistant(settings)
-    return ChatService(
+    service = ChatService(
         assistant,
-        MemoryStore(),
+        conversation_store(settings),
         index_store(settings),
         ingest_options(settings),
         resolve_sources(None, settings),
         RateLimiter(settings.rate_limit_per_minute),
+        log_message_text=settings.log_message_text,
     )
+    current = service.index_store.current_name()
+    if current and current != assistant.version.name:
+        service.rollback_problems = [f"current version {current} could not be loaded; serving {assistant.version.name}"]
+    return service
+
+
+def purge_daily(service: ChatService, retention_days: int) -> None:
+    """Apply the retention period now and once a day."""
+    import threading
+    import time
+
+    def loop() -> None:
+        while True:
+            try:
+                removed = service.store.purge(retention_days)  # type: ignore[attr-defined]
+                log.info("retention purge", extra={"removed_turns": removed, "retention_days": retention_days})
+            except Exception:
+                log.exception("retention purge failed")
+            time.sleep(24 * 3600)
+
+    threading.Thread(target=loop, name="retention-purge", daemon=True).start()
 
 
 def staff_credentials(settings: Settings) -> StaffCredentials | None:
@@ -44,7 +66,10 @@ def staff_credentials(settings: Settings) -> StaffCredentials | None:
 
 
 def serve_command(settings: Settings) -> int:
+    configure_json_logging()
     service = build_service(settings)
+    service.watch_index(settings.index_poll_s)
+    purge_daily(service, settings.retention_days)
     app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)
     print(f"serving on http://{settings.host}:{settings.port}/chat/ (index {service.assistant.version.name})", file=sys.stderr)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1")

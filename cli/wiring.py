@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from chatbot.assistant import Assistant, AssistantConfig
+from conversations import BufferedStore, make_redactor
+from conversations.sql import SqlStore
 from index import Embedder, IndexStore, IngestOptions, run_ingest
 from ingest import ChunkingConfig, FetchLimits, is_url
 from settings import SAMPLE_FEED, Settings
@@ -29,6 +31,12 @@ def resolve_sources(sources: list[str] | None, settings: Settings) -> list[str]:
     """URLs as given; file paths made absolute so the manifest says exactly what was read."""
     chosen = sources or settings.feed_sources
     return [s if is_url(s) else str(Path(s).expanduser().resolve()) for s in chosen]
+
+
+def conversation_store(settings: Settings) -> BufferedStore:
+    """SQL store (SQLite in the data directory by default), migrated, behind the redacting write buffer."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return BufferedStore(SqlStore(settings.conversation_db_url()), make_redactor(settings.redaction), max_buffer=settings.store_buffer)
 
 
 def ensure_index(settings: Settings, embedder: Embedder) -> None:

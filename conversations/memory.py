@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 from conversations.base import ConversationSummary, Turn
 
@@ -55,6 +56,18 @@ class MemoryStore:
         with self._lock:
             weeks = Counter(iso_week(t) for t in self._turns.values() if t.crisis)
         return sorted(weeks.items(), reverse=True)
+
+    def export(self) -> list[Turn]:
+        with self._lock:
+            return sorted(self._turns.values(), key=lambda t: t.created_at)
+
+    def purge(self, older_than_days: int, now: datetime | None = None) -> int:
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
+        with self._lock:
+            old = [k for k, t in self._turns.items() if t.created_at < cutoff]
+            for key in old:
+                del self._turns[key]
+            return len(old)
 
     def healthy(self) -> tuple[bool, str]:
         return True, "in memory"

@@ -71,7 +71,7 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             st = st or ChatState()
             message = message or ""
             messages = [*messages, {"role": "user", "content": user_html(message)}]
-            answer, turn_id = service.ask(message, st.history, st.conversation_id, client_of(request))
+            answer, turn_id = service.ask(message, st.history, st.conversation_id, client_of(request), surface="chat")
             st.history += [Message(role="user", content=message), Message(role="assistant", content=answer.text)]
             st.crisis = st.crisis or answer.crisis_resources
             top = crisis_card_html(full=False) if st.crisis else ""  # the full card is in the reply itself
@@ -95,9 +95,11 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             service.feedback(st.turn_ids.get(index, ""), bool(data.liked is True or data.liked == "Like"))
 
         outputs = [box, chatbot, state, banner]
-        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None)
+        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None, api_name="respond")
         for button, question in zip(examples, EXAMPLES, strict=True):
-            button.click(lambda q=question: q, None, box).then(respond, [box, chatbot, state], outputs, concurrency_limit=None)
+            button.click(lambda q=question: q, None, box, api_visibility="private").then(
+                respond, [box, chatbot, state], outputs, concurrency_limit=None, api_visibility="private"
+            )
         talk.click(talk_to_person, [chatbot, state], [chatbot, state])
         chatbot.like(on_like, [state], None)
     return chat

@@ -81,14 +81,21 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:
+        # answers never depend on the database: a store problem makes the replica "degraded", not unready
         ready = service.readiness()
-        return JSONResponse({"status": "ready", **ready}, status_code=200)
+        status = "ready" if ready["store"]["ok"] and not ready["index"].get("rolled_back_from") else "degraded"
+        return JSONResponse({"status": status, **ready}, status_code=200)
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        service.readiness()  # refreshes the gauges
+        return Response(service.metrics.render(), media_type="text/plain; version=0.0.4")
 
     @app.post("/api/ask")
     def api_ask(body: AskRequest, request: Request) -> JSONResponse:
         client = (request.headers.get("x-forwarded-for", "").split(",")[0].strip()) or (request.client.host if request.client else "unknown")
         history = [{"role": h.role, "content": h.content} for h in body.history]
-        answer, _ = service.ask(body.question, history, body.conversation_id or new_conversation_id(), client)  # type: ignore[arg-type]
+        answer, _ = service.ask(body.question, history, body.conversation_id or new_conversation_id(), client, surface="api")  # type: ignore[arg-type]
         status = 429 if answer.route == "invalid_input" and answer.body.startswith("You're sending messages faster") else 200
         return JSONResponse(answer.to_contract(body.id), status_code=status)
 

@@ -17,6 +17,7 @@ from chatbot.types import Answer, Message
 from conversations import ConversationStore, Turn
 from index import IndexStore, IndexStoreError, IngestOptions, IngestReport, run_ingest
 from ingest import IngestError
+from web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,14 @@ class ChatService:
         ingest_options: IngestOptions,
         sources: Sequence[str],
         limiter: RateLimiter,
+        metrics: Metrics | None = None,
+        log_message_text: bool = False,
     ) -> None:
         self._assistant = assistant
+        self.metrics = metrics or Metrics()
+        self.metrics.set_index(assistant.version.name)
+        self.log_message_text = log_message_text
+        self.rollback_problems: list[str] = []
         self.store = store
         self.index_store = index_store
         self.ingest_options = ingest_options
@@ -85,10 +92,17 @@ class ChatService:
     def assistant(self) -> Assistant:
         return self._assistant
 
-    def ask(self, question: str, history: Sequence[Message], conversation_id: str, client: str) -> tuple[Answer, str]:
+    def ask(self, question: str, history: Sequence[Message], conversation_id: str, client: str, surface: str = "api") -> tuple[Answer, str]:
         """Answer (rate limit and crisis first), record the turn, return the answer and the turn id."""
         assistant = self._assistant  # one version for the whole request, even if a swap happens meanwhile
         answer = assistant.rate_limited(question, history) if not self.limiter.allow(client) else assistant.safe_ask(question, history)
+        self.metrics.observe(surface, answer)
+        extra: dict[str, Any] = {"surface": surface, "route": answer.route, "latency_ms": round(answer.latency_ms, 1), "index": assistant.version.name}
+        if answer.signals:
+            extra["signals"] = [s.split("=", 1)[0] for s in answer.signals]  # which layers fired, not the matched text
+        if self.log_message_text:
+            extra["question"] = answer.question
+        log.info("reply", extra=extra)
         return answer, self.record(conversation_id, answer)
 
     def record(self, conversation_id: str, answer: Answer) -> str:
@@ -153,14 +167,34 @@ class ChatService:
             version, _ = self.index_store.load_serving(embedder.name, embedder.dimension)
             if version.name != self._assistant.version.name:
                 self._assistant = self._assistant.with_version(version)
+                self.metrics.set_index(version.name)
                 log.info("now serving index version %s", version.name)
 
+    def watch_index(self, interval_s: float) -> None:
+        """Pick up versions published by another process (a replica's or a cron ingest) without a restart."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval_s)
+                try:
+                    if self.index_store.current_name() != self._assistant.version.name:
+                        self.swap_to_current()
+                except Exception:
+                    log.exception("could not switch to the newly published index version")
+
+        threading.Thread(target=loop, name="index-watcher", daemon=True).start()
+
     def readiness(self) -> dict[str, Any]:
-        ok, detail = self.store.healthy()
-        return {
-            "index": self._assistant.version.summary(),
-            "store": {"ok": ok, "detail": detail, "write_errors": self.store_errors},
-        }
+        try:
+            ok, detail = self.store.healthy()
+        except Exception as exc:
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        buffered = getattr(self.store, "buffered", 0)
+        self.metrics.store_buffered.set(buffered)
+        index = self._assistant.version.summary()
+        if self.rollback_problems:
+            index["rolled_back_from"] = self.rollback_problems
+        return {"index": index, "store": {"ok": ok, "detail": detail, "buffered_writes": buffered, "write_errors": self.store_errors}}
 
 
 def new_conversation_id() -> str:

@@ -126,6 +126,10 @@ def build_staff_console(service: ChatService) -> gr.Blocks:
                 wrap=True,
                 label="Recent conversations (crisis first)",
             )
+            with gr.Row():
+                export_csv_button = gr.Button("Export CSV", size="sm")
+                export_json_button = gr.Button("Export JSON", size="sm")
+            export_file = gr.File(label="Export (redacted; crisis turns flagged)", interactive=False)
             conversation_id = gr.Textbox(label="Conversation id to open")
             turns = gr.Dataframe(headers=["time", "route", "question", "answer", "feedback", "latency ms"], wrap=True, label="Turns")
 
@@ -156,7 +160,20 @@ def build_staff_console(service: ChatService) -> gr.Blocks:
                     for t in service.store.turns(cid.strip())
                 ]
 
+            def export(kind: str) -> str:
+                import tempfile
+
+                from conversations import export_csv, export_json
+
+                turns_ = service.store.export()  # type: ignore[attr-defined]
+                text = export_csv(turns_) if kind == "csv" else export_json(turns_)
+                with tempfile.NamedTemporaryFile("w", suffix=f".{kind}", prefix="conversations-", delete=False, encoding="utf-8") as f:
+                    f.write(text)
+                return f.name
+
             refresh.click(load_conversations, None, [weekly, crisis_list, conversations])
+            export_csv_button.click(lambda: export("csv"), None, export_file)
+            export_json_button.click(lambda: export("json"), None, export_file)
             conversation_id.submit(open_conversation, conversation_id, turns)
 
         with gr.Tab("Unanswered questions"):
