@@ -1,4 +1,4 @@
-"""Evaluation harness: run question sets (format of ../shared/eval/README.md) through the assistant,
+"""Evaluation harness: run question sets (format of eval/shared/README.md) through the assistant,
 and — on the same questions, in the same run — two baselines: BM25 alone, and LangChain's FAISS
 vector store with the same embeddings and default settings.
 

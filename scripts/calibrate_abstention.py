@@ -3,7 +3,7 @@
 For every question it records what the judge sees with the score floors switched off, then
 grid-searches the floors: most unanswerable questions abstaining, few answerable ones refused.
 
-    python scripts/calibrate_abstention.py eval/qa-dev.jsonl ../shared/eval/dev-qa.jsonl ../shared/eval/dev-abstain.jsonl
+    python scripts/calibrate_abstention.py eval/qa-dev.jsonl eval/shared/dev-qa.jsonl eval/shared/dev-abstain.jsonl
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from chatbot.safety.classifier import CrisisClassifier, features  # noqa: E402
 from chatbot.safety.detector import SafetyConfig, SafetyDetector, split_clauses  # noqa: E402
 from chatbot.safety.lexicon import EXEMPLARS_FILE, ExemplarBank, Lexicon  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = ROOT / "eval" / "shared"  # a copy of ../shared/eval (the development sets we were given)
 TRAIN_SAFETY = [
     ROOT / "eval" / "safety-dev.jsonl",
     ROOT / "eval" / "safety-holdout.jsonl",

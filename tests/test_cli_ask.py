@@ -64,7 +64,7 @@ def test_ask_without_an_index_builds_the_sample_first(tmp_path: Path) -> None:
 
 
 def test_eval_harness_prints_every_metric_and_both_baselines(sample_copy: Path) -> None:
-    shared = PROJECT.parent / "shared" / "eval"
+    shared = PROJECT / "eval" / "shared"
     proc = subprocess.run(
         [
             sys.executable,

@@ -13,13 +13,13 @@ from chatbot.safety import messages as m
 from chatbot.types import Message
 from tests.conftest import PROJECT, read_jsonl
 
-LABELLED = [PROJECT / "eval" / "safety-dev.jsonl", PROJECT / "eval" / "safety-holdout.jsonl", PROJECT.parent / "shared" / "eval" / "dev-safety.jsonl"]
+LABELLED = [PROJECT / "eval" / "safety-dev.jsonl", PROJECT / "eval" / "safety-holdout.jsonl", PROJECT / "eval" / "shared" / "dev-safety.jsonl"]
 DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|milligrams?|mcg|ml|mg/kg)\b", re.I)
 
 
 @pytest.fixture(scope="module")
 def labelled(assistant: Assistant) -> list[tuple[dict, object]]:
-    rows = [r for path in LABELLED if path.is_file() for r in read_jsonl(path)]
+    rows = [r for path in LABELLED for r in read_jsonl(path)]
     vectors = assistant.embedder.encode([r["question"] for r in rows])
     return [(r, assistant.detector.assess(r["question"], v)) for r, v in zip(rows, vectors, strict=True)]
 
