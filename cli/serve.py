@@ -72,5 +72,5 @@ def serve_command(settings: Settings) -> int:
     purge_daily(service, settings.retention_days)
     app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)
     print(f"serving on http://{settings.host}:{settings.port}/chat/ (index {service.assistant.version.name})", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
     return 0

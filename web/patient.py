@@ -37,10 +37,8 @@ class ChatState:
 
 
 def client_of(request: gr.Request | None) -> str:
-    if request is None:
-        return "unknown"
-    forwarded = request.headers.get("x-forwarded-for", "") if request.headers else ""
-    return forwarded.split(",")[0].strip() or (request.client.host if request.client else "unknown")
+    """The client's address (uvicorn has already applied X-Forwarded-For from trusted proxies only)."""
+    return request.client.host if request is not None and request.client else "unknown"
 
 
 def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks:

@@ -93,7 +93,7 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
 
     @app.post("/api/ask")
     def api_ask(body: AskRequest, request: Request) -> JSONResponse:
-        client = (request.headers.get("x-forwarded-for", "").split(",")[0].strip()) or (request.client.host if request.client else "unknown")
+        client = request.client.host if request.client else "unknown"  # X-Forwarded-For applied by uvicorn for trusted proxies
         history = [{"role": h.role, "content": h.content} for h in body.history]
         answer, _ = service.ask(body.question, history, body.conversation_id or new_conversation_id(), client, surface="api")  # type: ignore[arg-type]
         status = 429 if answer.route == "invalid_input" and answer.body.startswith("You're sending messages faster") else 200
