@@ -120,7 +120,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SOFTREBOOT_RATE_LIMIT_PER_MINUTE": "0", "SOFTREBOOT_STAFF_CONSOLE": "false", "SOFTREBOOT_REDACTION": "presidio"}
+    env = {
+        **os.environ,
+        "MALLOC_ARENA_MAX": "2",
+        "SOFTREBOOT_RATE_LIMIT_PER_MINUTE": "0",
+        "SOFTREBOOT_STAFF_CONSOLE": "false",
+        "SOFTREBOOT_REDACTION": os.environ.get("SOFTREBOOT_REDACTION", "presidio"),
+    }
     cmd = [sys.executable, "app.py", "serve", "--data-dir", str(data_dir), "--port", str(port)]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

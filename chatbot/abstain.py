@@ -18,7 +18,7 @@ from chatbot.answer_types import asked_kinds, holds_kind
 from chatbot.compose import Composition
 from chatbot.condense import TOPIC_TERMS, content_words
 from chatbot.types import Hit
-from index.lexical import tokenize
+from index.lexical import terms, tokenize
 
 # Words that place a question in the clinic's world even when retrieval is weak.
 DOMAIN_TERMS = TOPIC_TERMS | frozenset(
@@ -221,7 +221,7 @@ class AnswerabilityJudge:
             return True
         if any(pair in self.bigrams for pair in itertools.pairwise(focus)):
             return True
-        return any(set(focus) <= set(tokenize([h.chunk.embed_text])[0]) for h in hits)
+        return any(set(focus) <= terms(h.chunk.embed_text) for h in hits)
 
     def _unknown_terms(self, question: str) -> set[str]:
         return {t for t in tokenize([question])[0] if t not in self.vocabulary and t not in _GENERIC and not t.isdigit()}

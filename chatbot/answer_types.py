@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
-from index.lexical import tokenize
+from index.lexical import terms
 
 _PRICE_Q = re.compile(r"\b(how much|price|prices|pricing|cost of|costs?|fee|fees|charge|charges|out of pocket|financ\w*|payment plans?)\b", re.I)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(dollars|usd)\b", re.I)
@@ -63,5 +63,5 @@ def holds_kind(kind: str, sentence: str, focus: Set[str] = frozenset()) -> bool:
     if not KINDS[kind][1].search(sentence):
         return False
     if kind == "a price" and focus:
-        return bool(set(tokenize([sentence])[0]) & focus)
+        return bool(terms(sentence) & focus)
     return True

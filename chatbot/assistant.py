@@ -156,11 +156,8 @@ class Assistant:
             return True
         if any(self.detector.lexical_crisis(text[:MAX_SCANNED_CHARS])[0] for text in users):
             return True
-        recent = [u[:MAX_SCANNED_CHARS] for u in users[-5:] if u.strip()]
-        if not recent:
-            return False
-        vectors = self.embedder.encode(recent)
-        return any(self.detector.assess(u, v).route == "crisis" for u, v in zip(recent, vectors, strict=True))
+        # the full check (classifier, exemplars) for the recent turns: memoised, so usually free
+        return any(self.detector.was_crisis(u[:MAX_SCANNED_CHARS]) for u in users[-5:] if u.strip())
 
     def _thresholds(self) -> dict[str, float]:
         a, r = self.config.abstain, self.config.retrieval
@@ -184,8 +181,7 @@ class Assistant:
             return self.ask(question, list(history))
         except Exception:
             log.exception("answering failed")
-            crisis, _ = self.detector.lexical_crisis(question[:MAX_SCANNED_CHARS])
-            if crisis:
+            if self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
                 return self._finish(started, question, "crisis", "", crisis_active=True)
             return self._finish(started, question, "not_found", f"{m.ERROR_FALLBACK} {m.NOT_FOUND}")
 

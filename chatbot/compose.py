@@ -14,6 +14,7 @@ import numpy as np
 from chatbot.answer_types import asked_kinds, holds_kind
 from chatbot.retrieval import HybridRetriever
 from chatbot.types import Citation, Hit
+from index.lexical import terms as term_set
 from index.lexical import tokenize
 
 # A sentence opening like this leans on the one before it; quote that one too.
@@ -73,7 +74,7 @@ class Composer:
         if not terms:
             return 0.0
         weight = {t: self._idf.get(t, self._default_idf) for t in terms}
-        found = terms & set(tokenize([text])[0])
+        found = terms & term_set(text)
         return sum(weight[t] for t in found) / sum(weight.values())
 
     def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], without_numbers: bool = False) -> Composition:
@@ -98,7 +99,7 @@ class Composer:
         A window reads as a passage, not as sentences torn from their neighbours; a neighbour joins
         the window when it is relevant enough to the question (above `sentence_floor`)."""
         cfg = self.config
-        terms = set(tokenize([question])[0])
+        terms = set(term_set(question))
         kinds = asked_kinds(question)
         passages = [h for h in hits[: cfg.max_passages] if h.score >= hits[0].score - cfg.passage_window]
         windows: list[tuple[float, list[_Pick]]] = []

@@ -60,7 +60,27 @@ class PatternRedactor:
         return text
 
 
+# Capitalised words that are not names in this clinic's messages (sentence starts are skipped separately).
+_NOT_NAMES = frozenset(
+    ["I", "I'm", "I've", "I'd", "I'll", "Ketamine", "SGB", "PTSD", "KAP", "IV", "Dr", "Dr.", "Herman", "Sara", "Soft", "Reboot", "Wellness", "Menlo", "Park", "California", "CA", "Spravato", "Lexapro", "Prozac", "Zoloft", "Wellbutrin", "Xanax", "Adderall", "SSRI", "SSRIs", "OCD", "ADHD", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "VA", "Aetna", "Medicare", "Medicaid", "English", "Spanish", "God", "OK", "FDA", "NIH", "Osmind", "IFS", "TMS", "MDMA"]
+)
+_NAME_CUE = re.compile(
+    r"\b(my name is|i am|i'm|im|this is|call me|named|name's|husband|wife|son|daughter|partner|friend|mom|dad|brother|sister|dr\.?)\s+[a-z]", re.I
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{1,}\b")
+
+
+def may_name_someone(text: str) -> bool:
+    """Cheap pre-check before running the named-entity model: a capitalised word mid-sentence, or a cue."""
+    if _NAME_CUE.search(text):
+        return True
+    return any(word not in _NOT_NAMES for word in _CAPITALISED.findall(text))
+
+
 class PresidioRedactor:
+    """Presidio's named-entity model where a name may appear (most questions hold none: the patterns
+    alone are then enough, and cheap), and our patterns on every message."""
+
     name = "presidio"
 
     def __init__(self) -> None:
@@ -74,9 +94,15 @@ class PresidioRedactor:
         for label in ("STREET_ADDRESS", "DATE_OF_BIRTH", "PHONE_NUMBER"):
             self._analyzer.registry.add_recognizer(PatternRecognizer(supported_entity=label, patterns=[Pattern(label.lower(), PATTERNS[label], 0.7)]))
         self._anonymizer = AnonymizerEngine()
+        self._patterns = PatternRedactor()
         self._lock = threading.Lock()  # spaCy pipelines are not meant for concurrent calls
 
     def redact(self, text: str) -> str:
+        if not may_name_someone(text):
+            return self._patterns.redact(text)
+        return self._patterns.redact(self._presidio(text))
+
+    def _presidio(self, text: str) -> str:
         from presidio_anonymizer.entities import OperatorConfig
 
         with self._lock:

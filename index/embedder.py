@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Sequence
-from functools import cached_property
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,9 @@ class Embedder:
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
-        self._lock = threading.Lock()  # torch inference from several request threads at once only thrashes 2 cores
+        # All inference runs on one worker thread: concurrent torch calls only thrash 2 cores, and torch
+        # keeps per-thread state, so dozens of request threads calling it would grow memory for nothing.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
 
     @cached_property
     def path(self) -> Path:
@@ -71,14 +73,9 @@ class Embedder:
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            vectors = self.model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=show_progress,
-            )
+        model = self.model  # loaded on the caller's thread, once
+        run = partial(model.encode, list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=show_progress)
+        vectors = self._worker.submit(run).result()
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_one(self, text: str) -> np.ndarray:

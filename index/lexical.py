@@ -19,6 +19,12 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=200_000)
+def terms(text: str) -> frozenset[str]:
+    """The set of stemmed terms of one text (cached: passages and questions recur)."""
+    return frozenset(tokenize([text])[0])
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-worded, Snowball-stemmed terms: the same for documents and queries."""
     result = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)

@@ -39,13 +39,8 @@ def features(texts: Sequence[str], idf: np.ndarray | None = None) -> csr_matrix:
     counts = hstack([words.transform(texts), chars.transform(texts)]).tocsr().astype(np.float64)
     counts.data = 1.0 + np.log(counts.data)
     if idf is not None:
-        counts = counts @ _diag(idf)
+        counts.data *= idf[counts.indices]
     return l2_normalize(counts)
-
-
-def _diag(values: np.ndarray) -> csr_matrix:
-    n = values.shape[0]
-    return csr_matrix((values, (np.arange(n), np.arange(n))), shape=(n, n))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,11 @@ A false alarm costs a resource card; a miss is the worst defect, so doubt resolv
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -61,6 +64,12 @@ class SafetyDetector:
         self.config = config or SafetyConfig()
         self._encode = encode
         self._crisis = encode(list(bank.crisis)) if bank.crisis else None
+        # per-text memos: a conversation's earlier turns are checked again on every later turn
+        self.lexical_crisis = lru_cache(maxsize=16_384)(self._lexical_crisis)  # type: ignore[method-assign]
+        self.cued = lru_cache(maxsize=16_384)(self._cued)  # type: ignore[method-assign]
+        self.classifier_text = lru_cache(maxsize=16_384)(self._classifier_text)  # type: ignore[method-assign]
+        self._verdicts: OrderedDict[str, bool] = OrderedDict()
+        self._verdicts_lock = threading.Lock()
 
     @classmethod
     def load(cls, encode: Encoder, config: SafetyConfig | None = None) -> SafetyDetector:
@@ -81,6 +90,7 @@ class SafetyDetector:
         emergency = self._emergency(variants, signals)
         injection = self._injection(message, variants, signals)
         crisis = any(s.startswith(("lexicon:", "classifier:", "semantic:")) for s in signals)
+        self._remember(message, crisis)
         if crisis:
             return SafetyAssessment("crisis", tuple(signals), score, emergency, injection)
         if emergency:
@@ -91,7 +101,22 @@ class SafetyDetector:
             return SafetyAssessment("medical_advice", tuple(signals), score, False, injection)
         return SafetyAssessment(None, tuple(signals), score, False, injection)
 
-    def lexical_crisis(self, text: str) -> tuple[bool, list[str]]:
+    def was_crisis(self, text: str) -> bool:
+        """The crisis verdict for an earlier message of a conversation (memoised: usually already known)."""
+        with self._verdicts_lock:
+            if text in self._verdicts:
+                self._verdicts.move_to_end(text)
+                return self._verdicts[text]
+        return self.assess(text).route == "crisis"
+
+    def _remember(self, text: str, crisis: bool) -> None:
+        with self._verdicts_lock:
+            self._verdicts[text] = crisis
+            self._verdicts.move_to_end(text)
+            while len(self._verdicts) > 16_384:
+                self._verdicts.popitem(last=False)
+
+    def _lexical_crisis(self, text: str) -> tuple[bool, tuple[str, ...]]:
         """The lexicon layer alone (no model): also used for every earlier turn of a conversation."""
         variants = self.lexicon.variants(text)
         cues = self.lexicon.matches(variants, "cue")
@@ -103,11 +128,11 @@ class SafetyDetector:
         # recovered history with nothing recent; idioms were already blanked out above.
         definition = "definition" in cues and not _PERSONAL.search(variants[0])
         if strong and not (("generic_subject" in cues and "informational" in cues) or history_only or definition):
-            return True, [f"lexicon:{k}={v!r}" for k, v in strong.items()]
+            return True, tuple(f"lexicon:{k}={v!r}" for k, v in strong.items())
         explained = bool(EXPLAINING_CUES & set(cues)) or history_only
         if weak and not strong and not explained and (_PERSONAL.search(variants[0]) or len(variants[0].split()) <= 3):
-            return True, [f"lexicon:{k}={v!r}" for k, v in weak.items()]
-        return False, []
+            return True, tuple(f"lexicon:{k}={v!r}" for k, v in weak.items())
+        return False, ()
 
     def quick_crisis(self, message: str) -> bool:
         """A crisis check without the embedding model (lexicon, classifier): for overload and failure paths.
@@ -120,12 +145,12 @@ class SafetyDetector:
         probabilities = self.classifier.probability([self.classifier_text(t) for t in texts])
         return bool((probabilities >= self.config.classifier_corroborated).any())
 
-    def cued(self, text: str) -> bool:
+    def _cued(self, text: str) -> bool:
         """Does a cue mark this text as informational, idiomatic, negated, coping, or recovered history?"""
         cues = self.lexicon.matches(self.lexicon.variants(text), "cue")
         return bool(CAUTION_CUES & set(cues)) or ("history" in cues and "recent" not in cues)
 
-    def classifier_text(self, text: str) -> str:
+    def _classifier_text(self, text: str) -> str:
         """What the classifier reads: the normalised message with idioms blanked out."""
         return self.lexicon.mask(self.lexicon.variants(text)[:1], "idiom")[0]
 
