@@ -65,9 +65,9 @@ class SafetyDetector:
         self._encode = encode
         self._crisis = encode(list(bank.crisis)) if bank.crisis else None
         # per-text memos: a conversation's earlier turns are checked again on every later turn
-        self.lexical_crisis = lru_cache(maxsize=16_384)(self._lexical_crisis)  # type: ignore[method-assign]
-        self.cued = lru_cache(maxsize=16_384)(self._cued)  # type: ignore[method-assign]
-        self.classifier_text = lru_cache(maxsize=16_384)(self._classifier_text)  # type: ignore[method-assign]
+        self.lexical_crisis = lru_cache(maxsize=16_384)(self._lexical_crisis)
+        self.cued = lru_cache(maxsize=16_384)(self._cued)
+        self.classifier_text = lru_cache(maxsize=16_384)(self._classifier_text)
         self._verdicts: OrderedDict[str, bool] = OrderedDict()
         self._verdicts_lock = threading.Lock()
 
