@@ -61,7 +61,7 @@ class PatternRedactor:
 
 
 # Capitalised words that are not names in this clinic's messages (sentence starts are skipped separately).
-_NOT_NAMES = frozenset(  # noqa: SIM905 (a word list reads better as text)
+_NOT_NAMES = frozenset(
     """I I'm I've I'd I'll Ketamine SGB PTSD KAP IV Dr Dr. Herman Sara Soft Reboot Wellness Menlo Park California
     CA Spravato Lexapro Prozac Zoloft Wellbutrin Xanax Adderall SSRI SSRIs OCD ADHD Monday Tuesday Wednesday
     Thursday Friday Saturday Sunday January February March April May June July August September October November
