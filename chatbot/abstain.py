@@ -166,7 +166,7 @@ _GENERIC = frozenset(
 @dataclass(frozen=True)
 class AbstainConfig:
     min_score: float = 0.0  # best passage's fused score below this: nothing good enough
-    min_sentence: float = 0.33  # best selected sentence's cosine below this: nothing answers it
+    min_sentence: float = 0.27  # best selected sentence's cosine below this: nothing answers it
     oos_max_dense: float = 0.15  # no clinic word and no passage closer than this: out of scope
 
 
@@ -205,11 +205,13 @@ class AnswerabilityJudge:
             return ""  # a match with the clinic's own FAQ question
         if hits[0].score < cfg.min_score:
             return f"best passage score {hits[0].score:.2f} < {cfg.min_score}"
-        if composition.best_sentence < cfg.min_sentence:
-            return f"best sentence score {composition.best_sentence:.2f} < {cfg.min_sentence}"
+        best_sentence = max(h.sentence for h in hits[:3])
+        if best_sentence < cfg.min_sentence and retrieval_text in ("", question):  # a condensed follow-up reads longer: no floor
+            return f"best sentence score {best_sentence:.2f} < {cfg.min_sentence}"
         missing = self._unknown_terms(question)
-        if missing and (_OFFER_Q.search(question) or _proper_terms(question, missing)):
-            return f"the articles never mention: {', '.join(sorted(missing))}"
+        asked_about = _offered_thing(question) & missing
+        if asked_about or (missing and len(question.split()) <= 10 and _proper_terms(question, missing)):
+            return f"the articles never mention: {', '.join(sorted(asked_about or missing))}"
         if _OFFER_Q.search(question) and not self._offer_covered(question, hits):
             return "asks whether the clinic offers something the articles never pair together"
         return self._kind_missing(question, retrieval_text or question, composition.sentences)
@@ -232,6 +234,15 @@ class AnswerabilityJudge:
             if not any(holds_kind(kind, s, focus) for s in sentences):
                 return f"asks for {kind}; the selected sentences hold none"
         return ""
+
+
+def _offered_thing(question: str) -> set[str]:
+    """The terms right after "do you offer / take / accept / have ..." (what the question asks the clinic has)."""
+    match = _OFFER_Q.search(question)
+    if not match:
+        return set()
+    following = question[match.end() :].split()[:4]
+    return {t for t in tokenize([" ".join(following)])[0] if t not in _GENERIC}
 
 
 def _proper_terms(question: str, missing: set[str]) -> bool:

@@ -27,7 +27,7 @@ _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|sin
 _PLACE_Q = re.compile(r"\b(where|address|located|location|directions|parking|park my car)\b", re.I)
 _PLACE = re.compile(r"\b(menlo park|street|st\.|avenue|ave\.|road|suite|parking)\b", re.I)
 
-_ADDRESS_Q = re.compile(r"\b(address|street|directions|what floor|which building)\b", re.I)
+_ADDRESS_Q = re.compile(r"\b((?<!email )(?<!e-mail )(?<!web )address|street|directions|what floor|which building)\b", re.I)
 _ADDRESS = re.compile(r"\b\d+\s+[A-Z]?\w+\s+(street|st\.?|avenue|ave\.?|road|rd\.?|blvd|boulevard|drive|way|lane|suite|floor)\b", re.I)
 _SIDE_EFFECTS_Q = re.compile(r"\bside[- ]?effects?\b|\badverse (effects?|reactions?)\b", re.I)
 _SIDE_EFFECTS = re.compile(r"\bside[- ]?effects?\b|\badverse\b|\bnause\w*|\bdizz\w*|\bhoarse\w*|\bheadaches?\b", re.I)

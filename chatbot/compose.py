@@ -40,6 +40,7 @@ class ComposerConfig:
     passage_weight: float = 0.10  # bonus for coming from a better passage (times the passage's score gap)
     faq_max_sentences: int = 6
     min_words: int = 6  # shorter sentences ("Journal.") say too little on their own
+    common_removed: bool = False  # score sentences without the corpus's common direction too (see retrieval)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Composer:
         passages = [h for h in hits[: cfg.max_passages] if h.score >= hits[0].score - cfg.passage_window]
         windows: list[tuple[float, list[_Pick]]] = []
         for rank, hit in enumerate(passages):
-            scores = self.retriever.sentence_scores(hit, qv)
+            scores = self.retriever.sentence_scores(hit, qv, raw=not cfg.common_removed)
             picks = []
             for i, text in enumerate(hit.chunk.sentences):
                 overlap = self._overlap(terms, text)

@@ -32,6 +32,7 @@ class RetrievalConfig:
     faq_match: float = 0.78  # a query this close to one of the clinic's FAQ questions gets that FAQ first
     faq_bonus: float = 0.5
     kind_bonus: float = 0.10  # a sentence holding what the question asks for (a number, a duration...) counts this much more
+    remove_common: bool = True  # sentence matching without the corpus's common direction (SIF, Arora et al. 2017)
 
 
 class HybridRetriever:
@@ -42,6 +43,7 @@ class HybridRetriever:
         self.config = config or RetrievalConfig()
         self._offsets = version.sentence_offsets
         self._is_faq = np.array([c.kind == "faq" and bool(c.question) for c in version.chunks])
+        self._sentences, self._common = _without_common_direction(version.sentence_vectors, self.config.remove_common)
         sentences = [s for c in version.chunks for s in c.sentences]
         # which sentences hold a price, a duration, a count...: computed once, used for every query
         self._holds = {kind: np.array([bool(holds.search(s)) for s in sentences], dtype=np.float32) for kind, (_, holds) in KINDS.items()}
@@ -75,7 +77,7 @@ class HybridRetriever:
 
     def sentence_scores_all(self, query: str, query_vector: np.ndarray) -> np.ndarray:
         """Cosine of the query with every sentence, plus a bonus for holding what the question asks for."""
-        scores = self.version.sentence_vectors @ query_vector
+        scores = self._sentences @ self._query(query_vector)
         for kind in asked_kinds(query):
             scores = scores + self.config.kind_bonus * self._holds[kind]
         return scores
@@ -102,9 +104,29 @@ class HybridRetriever:
             score += cfg.faq_bonus + faq
         return Hit(self.version.chunks[row], row, score, dense, float(lexical[row]), fused, sentence, faq)
 
-    def sentence_scores(self, hit: Hit, query_vector: np.ndarray) -> np.ndarray:
+    def sentence_scores(self, hit: Hit, query_vector: np.ndarray, raw: bool = False) -> np.ndarray:
         start, end = self._offsets[hit.row], self._offsets[hit.row + 1]
-        return self.version.sentence_vectors[start:end] @ query_vector
+        if raw:
+            return self.version.sentence_vectors[start:end] @ query_vector
+        return self._sentences[start:end] @ self._query(query_vector)
+
+    def _query(self, query_vector: np.ndarray) -> np.ndarray:
+        if self._common is None:
+            return query_vector
+        q = query_vector - (query_vector @ self._common) * self._common
+        return q / (np.linalg.norm(q) or 1.0)
+
+
+def _without_common_direction(vectors: np.ndarray, enabled: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Sentence vectors with their first principal direction removed: what every sentence of this blog shares
+    ("ketamine", "patients", the clinic's voice) stops making generic sentences look relevant to every question."""
+    if not enabled or vectors.shape[0] < 10:
+        return vectors, None
+    _, _, vt = np.linalg.svd(vectors.T @ vectors)
+    common = vt[0].astype(np.float32)
+    adjusted = vectors - np.outer(vectors @ common, common)
+    norms = np.linalg.norm(adjusted, axis=1, keepdims=True)
+    return np.ascontiguousarray(adjusted / np.maximum(norms, 1e-6), dtype=np.float32), common
 
 
 class ClinicRetriever(BaseRetriever):
