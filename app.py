@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if args.data_dir is not None:
         settings.data_dir = args.data_dir
+    if getattr(args, "generator", None):
+        settings.generator = args.generator
+    if getattr(args, "generator_model", None):
+        settings.generator_model = args.generator_model
     return int(args.func(args, settings))
 
 
@@ -35,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, default=None, help="where all state lives (default: $SOFTREBOOT_DATA_DIR or ./var)")
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    generation = argparse.ArgumentParser(add_help=False)
+    generation.add_argument(
+        "--generator", choices=["extractive", "openai", "llamacpp"], help="who phrases answers (default $SOFTREBOOT_GENERATOR or extractive)"
+    )
+    generation.add_argument("--generator-model", metavar="PATH_OR_NAME", help="GGUF path (llamacpp) or model name (openai)")
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -44,13 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
 
-    ask = commands.add_parser("ask", parents=[common], help="answer a question (builds the sample index first if there is none)")
+    ask = commands.add_parser("ask", parents=[common, generation], help="answer a question (builds the sample index first if there is none)")
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("--json", action="store_true", help="print the ask contract's JSON object")
     ask.add_argument("--jsonl", type=Path, metavar="FILE", help="answer every line of FILE ({id, question, history}), one JSON line each; - for stdin")
     ask.set_defaults(func=cmd_ask)
 
-    serve = commands.add_parser("serve", parents=[common], help="serve the patient chat, the staff console and the JSON API")
+    serve = commands.add_parser("serve", parents=[common, generation], help="serve the patient chat, the staff console and the JSON API")
     serve.add_argument("--host", help="bind address (default $SOFTREBOOT_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default $SOFTREBOOT_PORT or 8000)")
     serve.set_defaults(func=cmd_serve)
@@ -85,11 +94,16 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if (args.question is None) == (args.jsonl is None):
         print("ask: give either a QUESTION or --jsonl FILE", file=sys.stderr)
         return 2
+    from chatbot.generate import GeneratorError
+
     try:
         assistant = load_assistant(settings)
     except (IndexStoreError, OSError) as exc:
         print(f"ask: cannot load the index: {exc}", file=sys.stderr)
         return 1
+    except GeneratorError as exc:
+        print(f"ask: {exc}", file=sys.stderr)
+        return 2
     if args.question is not None:
         print_answer(assistant.safe_ask(args.question), args.json)
         return 0

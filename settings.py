@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     # answering
     max_question_chars: int = Field(2000, description="Longest message accepted.")
 
+    # optional generated phrasing (the extractive answer stays the default)
+    generator: str = Field("extractive", description="extractive, openai (any OpenAI-compatible endpoint) or llamacpp (a local GGUF file).")
+    generator_model: str = Field("", description="Model name (openai) or GGUF path (llamacpp).")
+    generator_base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    generator_api_key: str = Field("not-needed", description="API key for the openai generator.")
+    generator_timeout_s: float = Field(20.0, description="Longest wait for a draft; then the extractive answer.")
+    generator_max_tokens: int = Field(220, description="Token budget of a draft.")
+    generator_judge: bool = Field(False, description="Also ask the model whether each kept sentence is supported.")
+
     # serving
     host: str = Field("127.0.0.1", description="Bind address of `serve` (0.0.0.0 to listen on every interface).")
     port: int = Field(8000, description="Port of `serve`.")

@@ -12,12 +12,15 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
 from chatbot.condense import condense
+from chatbot.generate import GeneratorError, GroundingGuard, PassageText
+from chatbot.generate.base import Generator
 from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
@@ -38,13 +41,19 @@ class AssistantConfig:
     composer: ComposerConfig = field(default_factory=ComposerConfig)
     abstain: AbstainConfig = field(default_factory=AbstainConfig)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
+    generation_passages: int = 4  # passages a generator may phrase from
+    generator_judge: bool = False  # ask the model "is this sentence supported?" after the guard's own checks
 
 
 class Assistant:
     """Answers questions from one loaded index version. Thread-safe: it holds no per-request state."""
 
-    def __init__(self, version: IndexVersion, embedder: Embedder, detector: SafetyDetector, config: AssistantConfig | None = None) -> None:
+    def __init__(
+        self, version: IndexVersion, embedder: Embedder, detector: SafetyDetector, config: AssistantConfig | None = None, generator: Generator | None = None
+    ) -> None:
         self.config = config or AssistantConfig()
+        self.generator = generator
+        self.guard = GroundingGuard(judge=generator.supported if generator is not None and self.config.generator_judge else None)
         self.version = version
         self.embedder = embedder
         self.detector = detector
@@ -53,16 +62,16 @@ class Assistant:
         self.judge = AnswerabilityJudge.from_chunks([c.embed_text for c in version.chunks], version.lexical.vocabulary(), self.config.abstain)
 
     @classmethod
-    def load(cls, store: IndexStore, embedder: Embedder | None = None, config: AssistantConfig | None = None) -> Assistant:
+    def load(cls, store: IndexStore, embedder: Embedder | None = None, config: AssistantConfig | None = None, generator: Generator | None = None) -> Assistant:
         """Load the serving index version (rolling back past a corrupt one) and the model, once."""
         embedder = embedder or Embedder()
         version, _ = store.load_serving(embedder.name, embedder.dimension)
         config = config or AssistantConfig()
-        return cls(version, embedder, SafetyDetector.load(embedder.encode, config.safety), config)
+        return cls(version, embedder, SafetyDetector.load(embedder.encode, config.safety), config, generator)
 
     def with_version(self, version: IndexVersion) -> Assistant:
-        """The same assistant over a newly published index version (model and detector reused)."""
-        return Assistant(version, self.embedder, self.detector, self.config)
+        """The same assistant over a newly published index version (models and detector reused)."""
+        return Assistant(version, self.embedder, self.detector, self.config, self.generator)
 
     # --- the pipeline -----------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
@@ -98,7 +107,43 @@ class Assistant:
             return self._finish(
                 started, question, "not_found", m.NOT_FOUND, safety=safety, trace=replace(trace, abstain_reason=reason), crisis_active=crisis_active
             )
+        if self.generator is not None:
+            return self._generated(started, question, history, hits, composition, safety, _cited(trace, composition), crisis_active)
         return self._finish(started, question, "answered", composition.body, composition.citations, safety, _cited(trace, composition), crisis_active)
+
+    def _generated(
+        self,
+        started: float,
+        question: str,
+        history: Sequence[Message],
+        hits: list[Hit],
+        composition: Composition,
+        safety: SafetyAssessment,
+        trace: Trace,
+        crisis_active: bool,
+    ) -> Answer:
+        """The model phrases the answer from the passages; the guard keeps only grounded sentences;
+        anything short of that (an error, a timeout, a contradiction, too little left) is the extractive answer."""
+        assert self.generator is not None
+        shown = hits[: self.config.generation_passages]
+        passages = [
+            PassageText(i, h.chunk.title, _label(h), f"{h.chunk.question} {h.chunk.text}" if h.chunk.question else h.chunk.text)
+            for i, h in enumerate(shown, start=1)
+        ]
+        info: dict[str, Any] = {"generator": self.generator.name}
+        try:
+            draft = self.generator.draft(question, list(history), passages)
+        except GeneratorError as exc:
+            info["fallback"] = f"model unavailable: {exc}"
+            return self._finish(started, question, "answered", composition.body, composition.citations, safety, replace(trace, generation=info), crisis_active)
+        result = self.guard.check(draft, passages, question)
+        info.update(draft=draft, kept=result.kept, dropped=[{"sentence": s, "reason": r} for s, r in result.dropped], fallback=result.fallback)
+        if not result.used:
+            return self._finish(started, question, "answered", composition.body, composition.citations, safety, replace(trace, generation=info), crisis_active)
+        cited = [shown[n - 1] for n in result.cited]
+        citations = tuple(Citation(h.chunk.url, h.chunk.title, _label(h), h.chunk.text[:300], h.score, h.chunk.chunk_id) for h in cited)
+        trace = replace(trace, cited_chunk_ids=tuple(c.chunk_id for c in citations), generation=info)
+        return self._finish(started, question, "answered", result.text, citations, safety, trace, crisis_active)
 
     def _medical_advice(
         self, started: float, question: str, text: str, vector: np.ndarray, hits: list[Hit], safety: SafetyAssessment, trace: Trace, crisis_active: bool
@@ -184,6 +229,10 @@ class Assistant:
             if self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
                 return self._finish(started, question, "crisis", "", crisis_active=True)
             return self._finish(started, question, "not_found", f"{m.ERROR_FALLBACK} {m.NOT_FOUND}")
+
+
+def _label(hit: Hit) -> str:
+    return f"FAQ: {hit.chunk.question}" if hit.chunk.kind == "faq" and hit.chunk.question else hit.chunk.section
 
 
 def _cited(trace: Trace, composition: Composition) -> Trace:

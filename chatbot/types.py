@@ -56,6 +56,7 @@ class Trace:
     cited_chunk_ids: tuple[str, ...] = ()
     abstain_reason: str = ""
     thresholds: dict[str, float] = field(default_factory=dict)
+    generation: dict[str, Any] | None = None  # the generator's draft and what the grounding guard did with it
 
 
 @dataclass(frozen=True)

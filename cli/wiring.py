@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from chatbot.assistant import Assistant, AssistantConfig
+from chatbot.generate import GeneratorConfig, make_generator
 from conversations import BufferedStore, make_redactor
 from conversations.sql import SqlStore
 from index import Embedder, IndexStore, IngestOptions, run_ingest
@@ -50,10 +51,22 @@ def ensure_index(settings: Settings, embedder: Embedder) -> None:
 
 
 def assistant_config(settings: Settings) -> AssistantConfig:
-    return AssistantConfig(max_question_chars=settings.max_question_chars)
+    return AssistantConfig(max_question_chars=settings.max_question_chars, generator_judge=settings.generator_judge)
+
+
+def generator_config(settings: Settings) -> GeneratorConfig:
+    return GeneratorConfig(
+        name=settings.generator,
+        model=settings.generator_model,
+        base_url=settings.generator_base_url,
+        api_key=settings.generator_api_key,
+        timeout_s=settings.generator_timeout_s,
+        max_tokens=settings.generator_max_tokens,
+    )
 
 
 def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:
     embedder = embedder or Embedder()
     ensure_index(settings, embedder)
-    return Assistant.load(index_store(settings), embedder, assistant_config(settings))
+    generator = make_generator(generator_config(settings))  # GeneratorError: a clear message at the edge
+    return Assistant.load(index_store(settings), embedder, assistant_config(settings), generator)

@@ -38,9 +38,21 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
+# blingfire splits after a title that opens a sentence ("... treatment. Dr. Herman ..."): glue those back
+_ENDS_WITH_TITLE = re.compile(r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Prof|St|Sr|Jr|vs|e\.g|i\.e|approx|No)\.$")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph (blingfire's model: knows "Dr.", "e.g.", decimals)."""
+    """Sentences of a paragraph (blingfire's model: knows "e.g.", decimals), titles kept with their names."""
     text = normalize(text)
     if not text:
         return []
-    return [s.strip() for s in blingfire.text_to_sentences(text).split("\n") if s.strip()]
+    out: list[str] = []
+    for sentence in (s.strip() for s in blingfire.text_to_sentences(text).split("\n")):
+        if not sentence:
+            continue
+        if out and _ENDS_WITH_TITLE.search(out[-1]):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out

@@ -26,6 +26,7 @@ def explain(answer: Answer) -> dict[str, Any]:
         "abstention reason": t.abstain_reason or None,
         "thresholds": t.thresholds,
         "latency ms": round(answer.latency_ms, 1),
+        "generation (model draft and grounding guard)": t.generation or "extractive (no model)",
     }
 
 
