@@ -222,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--misses", action="store_true", help="list every wrong answer, not only missed crises")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--generator", choices=["openai", "llamacpp"], help="also run this generator on the answerable questions, beside the extractive answers"
+    )
+    parser.add_argument("--generator-model", default="", help="GGUF path (llamacpp) or model name (openai)")
+    parser.add_argument("--generator-base-url", default="", help="OpenAI-compatible endpoint (openai)")
     args = parser.parse_args(argv)
 
     from chatbot.baselines import baseline_rankings
@@ -239,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         answerable = [c.row for c in cases if c.expect == "answered" and c.row.get("source")]
         baselines = baseline_rankings(assistant, [r["question"] for r in answerable])
     Report(cases).print_all(baselines, args.misses)
+    if args.generator:
+        from chatbot.generate import GeneratorConfig, make_generator
+        from chatbot.generate.evaluate import compare_generation
+
+        generator = make_generator(GeneratorConfig(name=args.generator, model=args.generator_model, base_url=args.generator_base_url, timeout_s=120))
+        compare_generation(assistant, generator, [c.row for c in cases if c.expect == "answered"])
     return 0
 
 

@@ -37,9 +37,9 @@ def guard() -> GroundingGuard:
 
 
 def test_a_grounded_draft_survives_with_renumbered_citations() -> None:
-    result = guard().check("An SGB consultation costs $400 before any treatment [2]. Dr. Herman monitors every infusion session [1].", PASSAGES)
+    result = guard().check("An initial SGB consultation ($400) is required before treatment [2]. Dr. Herman monitors infusion sessions [1].", PASSAGES)
     assert result.used and result.cited == [2, 1]
-    assert result.text == "An SGB consultation costs $400 before any treatment [1]. Dr. Herman monitors every infusion session [2]."
+    assert result.text == "An initial SGB consultation ($400) is required before treatment [1]. Dr. Herman monitors infusion sessions [2]."
 
 
 def test_a_wrong_number_is_dropped() -> None:
@@ -166,3 +166,8 @@ def test_a_real_small_model_through_llama_cpp_is_guarded(assistant: Assistant) -
         else:
             cited = " ".join(c.snippet for c in answer.citations)
             assert all(w in cited for w in re.findall(r"\$\d+", answer.body))
+
+
+def test_an_uncited_but_supported_sentence_gets_a_verified_citation() -> None:
+    result = guard().check("No, you will need a ride home after each session. An initial consultation of $400 is required before SGB.", PASSAGES)
+    assert result.used and result.text == "No, you will need a ride home after each session [1]. An initial consultation of $400 is required before SGB [2]."

@@ -23,6 +23,7 @@ _DOSE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|milligrams?|mcg|micrograms?|ml|mg/k
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|can't|cant|won't|wont|don't|dont|doesn't|doesnt|isn't|isnt|aren't|without|nor|none|unable)\b", re.I)
 _PERSONA = re.compile(r"\b(?:I am|I'm|as) (?:a |an |your )?(?:doctor|physician|nurse|clinician|psychiatrist|therapist|Dr\.?)\b|\bDr\.? Bot\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)*")
+_ANSWER_WORD = re.compile(r"^(?:yes|no|yeah|nope)\b[,.!]?\s*", re.I)
 _COMMON_CAPITALS = frozenset({"The", "This", "That", "These", "Those", "It", "You", "Your", "We", "Our", "If", "In", "For", "Most", "Some", "Yes", "No", "I"})
 
 
@@ -41,7 +42,7 @@ class GuardResult:
 
 @dataclass(frozen=True)
 class GuardConfig:
-    min_support: float = 0.6  # share of a sentence's content terms that must be in its cited passages
+    min_support: float = 0.75  # share of a sentence's content terms that must be in its cited passages
     min_kept_share: float = 0.4  # share of the draft's sentences that must survive
     contradiction_overlap: float = 0.5  # a passage sentence this close with the opposite polarity contradicts
 
@@ -53,7 +54,7 @@ class GroundingGuard:
 
     def check(self, draft: str, passages: Sequence[PassageText], question: str = "") -> GuardResult:
         by_number = {p.number: p for p in passages}
-        sentences = _sentences(draft)
+        sentences = [self._attribute(s, by_number) for s in _sentences(draft)]
         result = GuardResult("", [])
         for sentence in sentences:
             reason = self._problem(sentence, by_number, question)
@@ -73,6 +74,19 @@ class GroundingGuard:
             result.text, result.cited = _renumber(result.kept)
         return result
 
+    def _attribute(self, sentence: str, passages: dict[int, PassageText]) -> str:
+        """A sentence the model left uncited gets the passage that supports it best, if that passage passes every
+        check below; a citation is then verified, never taken on the model's word (small models rarely cite)."""
+        if _CITE.search(sentence) or not passages:
+            return sentence
+        plain = sentence.rstrip()
+        mine = terms(plain)
+        if not mine:
+            return sentence
+        best = max(passages, key=lambda n: len(mine & terms(passages[n].text)))
+        cited = f"{plain[:-1]} [{best}]{plain[-1]}" if plain[-1] in ".!?" else f"{plain} [{best}]"
+        return cited if not self._problem(cited, passages, "") else sentence
+
     def _problem(self, sentence: str, passages: dict[int, PassageText], question: str) -> str:
         numbers = [int(n) for n in _CITE.findall(sentence)]
         if not numbers:
@@ -83,7 +97,7 @@ class GroundingGuard:
             return "states a dose"
         if _PERSONA.search(sentence):
             return "presents itself as a clinician"
-        plain = _CITE.sub("", sentence).strip()
+        plain = _ANSWER_WORD.sub("", _CITE.sub("", sentence).strip())  # "No, you will need a ride" is not a negation
         source = " ".join(passages[n].text for n in numbers)
         for number in _NUMBER.findall(plain):
             if not _contains(source, number):
