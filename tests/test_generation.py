@@ -171,3 +171,40 @@ def test_a_real_small_model_through_llama_cpp_is_guarded(assistant: Assistant) -
 def test_an_uncited_but_supported_sentence_gets_a_verified_citation() -> None:
     result = guard().check("No, you will need a ride home after each session. An initial consultation of $400 is required before SGB.", PASSAGES)
     assert result.used and result.text == "No, you will need a ride home after each session [1]. An initial consultation of $400 is required before SGB [2]."
+
+
+@needs_llama
+def test_the_openai_generator_through_a_real_openai_compatible_server(assistant: Assistant, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()), "--model_alias", "smollm2", "--port", str(port), "--n_threads", "1", "--n_ctx", "4096"]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        generator = make_generator(GeneratorConfig(name="openai", model="smollm2", base_url=f"http://127.0.0.1:{port}/v1", timeout_s=120, max_tokens=120))
+        smart = Assistant(assistant.version, assistant.embedder, assistant.detector, assistant.config, generator)
+        answer = smart.ask("Do I need someone to drive me home after an infusion?")
+        info = answer.trace.generation
+        assert info is not None and info["generator"] == "openai" and "draft" in info  # the endpoint answered
+        assert answer.text.endswith(m.DISCLAIMER) and not re.search(r"\d\s?mg\b", answer.text)
+        down = make_generator(GeneratorConfig(name="openai", model="smollm2", base_url="http://127.0.0.1:9/v1", timeout_s=5))
+        fallback = Assistant(assistant.version, assistant.embedder, assistant.detector, assistant.config, down).ask("Do I need someone to drive me home after an infusion?")
+        assert "model unavailable" in fallback.trace.generation["fallback"]  # type: ignore[index]
+        assert fallback.body == assistant.ask("Do I need someone to drive me home after an infusion?").body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
