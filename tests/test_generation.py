@@ -185,7 +185,21 @@ def test_the_openai_generator_through_a_real_openai_compatible_server(assistant:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()), "--model_alias", "smollm2", "--port", str(port), "--n_threads", "1", "--n_ctx", "4096"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(smollm2_path()),
+        "--model_alias",
+        "smollm2",
+        "--port",
+        str(port),
+        "--n_threads",
+        "1",
+        "--n_ctx",
+        "4096",
+    ]
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -202,7 +216,9 @@ def test_the_openai_generator_through_a_real_openai_compatible_server(assistant:
         assert info is not None and info["generator"] == "openai" and "draft" in info  # the endpoint answered
         assert answer.text.endswith(m.DISCLAIMER) and not re.search(r"\d\s?mg\b", answer.text)
         down = make_generator(GeneratorConfig(name="openai", model="smollm2", base_url="http://127.0.0.1:9/v1", timeout_s=5))
-        fallback = Assistant(assistant.version, assistant.embedder, assistant.detector, assistant.config, down).ask("Do I need someone to drive me home after an infusion?")
+        fallback = Assistant(assistant.version, assistant.embedder, assistant.detector, assistant.config, down).ask(
+            "Do I need someone to drive me home after an infusion?"
+        )
         assert "model unavailable" in fallback.trace.generation["fallback"]  # type: ignore[index]
         assert fallback.body == assistant.ask("Do I need someone to drive me home after an infusion?").body
     finally:
