@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,3 +182,27 @@ def test_script_and_link_tricks_render_as_text(page: Page, xss_server: LiveServe
     page.locator("#staff-ask").click()
     expect(page.locator("#staff-passages")).to_contain_text("monitored", timeout=TIMEOUT)
     assert page.evaluate("window.__xss") is None and not dialogs
+
+
+def test_feedback_is_stored_and_the_chat_works_from_the_keyboard(page: Page, assistant: Assistant, sample_data_dir: Path) -> None:
+    service = make_service(assistant, sample_data_dir)
+    with LiveServer(make_app(service)) as live:
+        page.goto(f"{live.url}/chat/")
+        expect(page.locator("#sr-chat [role=log][aria-live]")).to_have_count(1)  # new replies are announced
+        for _ in range(20):  # Tab to the question box, type, press Enter: no mouse
+            page.keyboard.press("Tab")
+            if page.evaluate("!!document.activeElement && !!document.activeElement.closest('#sr-input') && document.activeElement.tagName === 'TEXTAREA'"):
+                break
+        else:
+            pytest.fail("the question box cannot be reached with Tab")
+        page.keyboard.type("What is the integration window?")
+        page.keyboard.press("Enter")
+        expect(last_reply(page).locator(".sr-disclaimer")).to_be_visible(timeout=TIMEOUT)
+        page.get_by_role("button", name="Like").last.click()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            turns = [t for s in service.store.recent_conversations() for t in service.store.turns(s.conversation_id)]
+            if turns and turns[-1].feedback == 1:
+                break
+            time.sleep(0.2)
+        assert turns and turns[-1].feedback == 1
