@@ -95,14 +95,15 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("ask: give either a QUESTION or --jsonl FILE", file=sys.stderr)
         return 2
     from chatbot.generate import GeneratorError
+    from chatbot.safety.messages import DISCLAIMER
 
     try:
         assistant = load_assistant(settings)
     except (IndexStoreError, OSError) as exc:
-        print(f"ask: cannot load the index: {exc}", file=sys.stderr)
+        print(f"ask: cannot load the index: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
         return 1
     except GeneratorError as exc:
-        print(f"ask: {exc}", file=sys.stderr)
+        print(f"ask: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
         return 2
     if args.question is not None:
         print_answer(assistant.safe_ask(args.question), args.json)

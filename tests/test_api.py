@@ -48,6 +48,7 @@ def test_bad_requests_get_a_json_error_never_a_stack_trace(client: TestClient, b
     response = client.post("/api/ask", json=body)
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_request" and "Traceback" not in response.text
+    assert response.json()["disclaimer"] == m.DISCLAIMER
 
 
 def test_malformed_json_and_oversized_bodies_are_refused_cleanly(client: TestClient) -> None:

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chatbot.safety import messages as m
 from web.auth import StaffCredentials
 from web.patient import build_patient_chat
 from web.render import CSS
@@ -38,6 +39,11 @@ class AskRequest(BaseModel):
     id: str | None = Field(default=None, max_length=200)
 
 
+def error_body(error: str, detail: object) -> dict[str, object]:
+    """An error the API returns instead of an answer still says who is talking and how to reach a person."""
+    return {"error": error, "detail": detail, "disclaimer": m.DISCLAIMER}
+
+
 def frame_ancestors(allowed: list[str]) -> str:
     sources = " ".join(dict.fromkeys(["'self'", *allowed]))
     return f"frame-ancestors {sources}"
@@ -51,7 +57,7 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "request_too_large", "detail": f"the body is over {MAX_BODY_BYTES:,} bytes"}, status_code=413)
+            return JSONResponse(error_body("request_too_large", f"the body is over {MAX_BODY_BYTES:,} bytes"), status_code=413)
         response = await call_next(request)
         # only the patient chat may be framed (by the origins in the setting); nothing else, least of all /staff
         framable = request.url.path.startswith("/chat")
@@ -64,16 +70,16 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in exc.errors()]
-        return JSONResponse({"error": "invalid_request", "detail": problems}, status_code=422)
+        return JSONResponse(error_body("invalid_request", problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": "http_error", "detail": exc.detail}, status_code=exc.status_code)
+        return JSONResponse(error_body("http_error", exc.detail), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse({"error": "internal_error", "detail": "something went wrong on our side"}, status_code=500)
+        return JSONResponse(error_body("internal_error", "something went wrong on our side"), status_code=500)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
