@@ -35,12 +35,19 @@ class ComposerConfig:
     sentence_floor: float = 0.25  # a neighbouring sentence joins a window when it scores above this
     sentence_window: float = 0.25  # a second window (another passage) must score within this of the best
     neighbour_weight: float = 0.5  # how much a relevant neighbour adds to its window's score
-    overlap_weight: float = 0.15  # bonus for sharing the question's terms
+    # A sentence's relevance mixes three cosines with the question, weighed on the dev sets (eval/qa-dev,
+    # followups, shared dev-qa): the sentence alone, the sentence without the blog's common direction
+    # (short generic lines like "Ketamine is not for everyone." stop matching every question), and the
+    # sentence read in place (heading + the sentence before: "That account is not wrong, but it is
+    # incomplete." answers a question about serotonin only in context).
+    sif_weight: float = 0.5
+    context_weight: float = 0.5  # the plain cosine gets what is left (1 - sif - context)
+    length_weight: float = 0.05  # times log(words) - 3: a longer sentence says more than a short one that matches as well
+    overlap_weight: float = 0.5  # bonus for sharing the question's (rarer) terms
     kind_weight: float = 0.05  # bonus for holding what the question asks for (a number, a duration, a price...)
     passage_weight: float = 0.10  # bonus for coming from a better passage (times the passage's score gap)
     faq_max_sentences: int = 6
     min_words: int = 6  # shorter sentences ("Journal.") say too little on their own
-    common_removed: bool = False  # score sentences without the corpus's common direction too (see retrieval)
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ class Composer:
         passages = [h for h in hits[: cfg.max_passages] if h.score >= hits[0].score - cfg.passage_window]
         windows: list[tuple[float, list[_Pick]]] = []
         for rank, hit in enumerate(passages):
-            scores = self.retriever.sentence_scores(hit, qv, raw=not cfg.common_removed)
+            scores = self._relevance(hit, qv)
             picks = []
             for i, text in enumerate(hit.chunk.sentences):
                 overlap = self._overlap(terms, text)
@@ -128,6 +135,15 @@ class Composer:
                 chosen = chosen + window
                 break
         return chosen
+
+    def _relevance(self, hit: Hit, qv: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        plain = self.retriever.sentence_scores(hit, qv, raw=True)
+        sif = self.retriever.sentence_scores(hit, qv)
+        context = self.retriever.context_scores(hit, qv)
+        words = np.array([len(s.split()) for s in hit.chunk.sentences], dtype=np.float32)
+        length = np.log(np.maximum(words, 1.0)) - 3.0  # 0 at ~20 words
+        return (1 - cfg.sif_weight - cfg.context_weight) * plain + cfg.sif_weight * sif + cfg.context_weight * context + cfg.length_weight * length
 
     def _windows(self, picks: list[_Pick]) -> list[tuple[float, list[_Pick]]]:
         """Every run of 1..max_sentences consecutive usable sentences, scored by its best sentence plus

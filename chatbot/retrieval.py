@@ -110,6 +110,11 @@ class HybridRetriever:
             return self.version.sentence_vectors[start:end] @ query_vector
         return self._sentences[start:end] @ self._query(query_vector)
 
+    def context_scores(self, hit: Hit, query_vector: np.ndarray) -> np.ndarray:
+        """Cosine of the query with each of the hit's sentences read in place (heading and the sentence before)."""
+        start, end = self._offsets[hit.row], self._offsets[hit.row + 1]
+        return self.version.context_vectors[start:end] @ query_vector
+
     def _query(self, query_vector: np.ndarray) -> np.ndarray:
         if self._common is None:
             return query_vector

@@ -171,8 +171,9 @@ class _VectorCache:
             self.vectors[chunk.embed_text] = previous.chunk_vectors[row]
             if chunk.question:
                 self.vectors[chunk.question] = previous.question_vectors[row]
-            for i, sentence in enumerate(chunk.sentences):
+            for i, (sentence, context) in enumerate(zip(chunk.sentences, chunk.sentence_contexts, strict=True)):
                 self.vectors[sentence] = previous.sentence_vectors[offsets[row] + i]
+                self.vectors[context] = previous.context_vectors[offsets[row] + i]
 
     def fill(self, texts: Iterable[str], embedder: Embedder, progress: Progress | None) -> int:
         missing = sorted({t for t in texts if t not in self.vectors}, key=len)
@@ -194,7 +195,9 @@ def _embed(
 ) -> VersionData:
     cache = _VectorCache(previous)
     report.chunks_embedded = sum(1 for c in chunks if c.embed_text not in cache.vectors)
-    texts = [c.embed_text for c in chunks] + [s for c in chunks for s in c.sentences] + [c.question for c in chunks if c.question]
+    sentences = [s for c in chunks for s in c.sentences]
+    contexts = [s for c in chunks for s in c.sentence_contexts]
+    texts = [c.embed_text for c in chunks] + sentences + contexts + [c.question for c in chunks if c.question]
     report.texts_embedded = cache.fill(texts, embedder, progress)
     dim = embedder.dimension
     zero = np.zeros(dim, dtype=np.float32)
@@ -203,8 +206,9 @@ def _embed(
         posts=tuple(posts),
         chunks=tuple(chunks),
         chunk_vectors=cache.stack([c.embed_text for c in chunks], dim),
-        sentence_vectors=cache.stack([s for c in chunks for s in c.sentences], dim),
+        sentence_vectors=cache.stack(sentences, dim),
         question_vectors=np.ascontiguousarray(questions, dtype=np.float32),
+        context_vectors=cache.stack(contexts, dim),
     )
 
 

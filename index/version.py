@@ -22,13 +22,14 @@ from index.errors import IndexCorruptError, IndexMismatchError
 from index.lexical import LexicalIndex
 from ingest.types import Chunk, Post
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: context_vectors.npy
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 POSTS = "posts.jsonl"
 CHUNK_VECTORS = "chunk_vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 QUESTION_VECTORS = "question_vectors.npy"
+CONTEXT_VECTORS = "context_vectors.npy"
 FAISS_FILE = "vectors.faiss"
 BM25_DIR = "bm25"
 
@@ -42,6 +43,7 @@ class VersionData:
     chunk_vectors: np.ndarray  # (n_chunks, dim)
     sentence_vectors: np.ndarray  # (sum of len(chunk.sentences), dim), chunk by chunk
     question_vectors: np.ndarray  # (n_chunks, dim): the FAQ question's vector, zeros for other kinds
+    context_vectors: np.ndarray  # like sentence_vectors, each sentence read in place (Chunk.sentence_contexts)
 
 
 class IndexVersion:
@@ -56,6 +58,7 @@ class IndexVersion:
         self.chunk_vectors = data.chunk_vectors
         self.sentence_vectors = data.sentence_vectors
         self.question_vectors = data.question_vectors
+        self.context_vectors = data.context_vectors
         self.faiss = faiss_index
         self.lexical = lexical
 
@@ -86,7 +89,13 @@ def write_version(path: Path, manifest: dict[str, Any], data: VersionData, index
     path.mkdir(parents=True)
     _write_jsonl(path / POSTS, (p.to_dict() for p in data.posts))
     _write_jsonl(path / CHUNKS, (c.to_dict() for c in data.chunks))
-    for name, array in ((CHUNK_VECTORS, data.chunk_vectors), (SENTENCE_VECTORS, data.sentence_vectors), (QUESTION_VECTORS, data.question_vectors)):
+    arrays = (
+        (CHUNK_VECTORS, data.chunk_vectors),
+        (SENTENCE_VECTORS, data.sentence_vectors),
+        (QUESTION_VECTORS, data.question_vectors),
+        (CONTEXT_VECTORS, data.context_vectors),
+    )
+    for name, array in arrays:
         with open(path / name, "wb") as f:
             np.save(f, array, allow_pickle=False)
     faiss.write_index(build_faiss(data.chunk_vectors, index_factory), str(path / FAISS_FILE))
@@ -140,7 +149,7 @@ def load_version(path: Path, model: str, dimension: int, verify: bool = True) ->
     try:
         posts = tuple(Post.from_dict(d) for d in _read_jsonl(path / POSTS))
         chunks = tuple(Chunk.from_dict(d) for d in _read_jsonl(path / CHUNKS))
-        data = VersionData(posts, chunks, *(_load_npy(path / n) for n in (CHUNK_VECTORS, SENTENCE_VECTORS, QUESTION_VECTORS)))
+        data = VersionData(posts, chunks, *(_load_npy(path / n) for n in (CHUNK_VECTORS, SENTENCE_VECTORS, QUESTION_VECTORS, CONTEXT_VECTORS)))
         index = _read_faiss(path / FAISS_FILE)
         lexical = LexicalIndex.load(path / BM25_DIR, len(chunks))
     except IndexCorruptError:
@@ -167,6 +176,7 @@ def _check_shapes(path: Path, data: VersionData, index: faiss.Index, dimension: 
         (CHUNK_VECTORS, data.chunk_vectors.shape == (n, dimension)),
         (SENTENCE_VECTORS, data.sentence_vectors.shape == (n_sentences, dimension)),
         (QUESTION_VECTORS, data.question_vectors.shape == (n, dimension)),
+        (CONTEXT_VECTORS, data.context_vectors.shape == (n_sentences, dimension)),
         (FAISS_FILE, index.ntotal == n and index.d == dimension),
     ]
     for name, ok in checks:

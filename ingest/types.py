@@ -89,6 +89,15 @@ class Chunk:
         body = f"{self.question} {self.text}" if self.question else self.text
         return f"{head}\n{body}"
 
+    @property
+    def sentence_contexts(self) -> tuple[str, ...]:
+        """Each sentence as read in place: under its heading, after the sentence before it.
+
+        "That account is not wrong, but it is incomplete." says nothing alone; after "The most familiar
+        story about depression involves serotonin..." it answers a question about serotonin."""
+        before = ("", *self.sentences[:-1])
+        return tuple(" ".join(p for p in (f"{self.section}." if self.section else "", prev, s) if p) for prev, s in zip(before, self.sentences, strict=True))
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
