@@ -41,10 +41,31 @@ def test_manifest_describes_the_index(sample_data_dir: Path, embedder: Embedder)
     assert manifest["counts"]["posts"] == 4 and manifest["counts"]["faq_pairs"] == 16
     assert manifest["sources"][0]["source"].endswith("sample-feed.xml")
     assert all(len(p["source_hash"]) == 64 for p in manifest["posts"].values())
-    assert set(manifest["files"]) >= {"chunks.jsonl", "vectors.faiss", "chunk_vectors.npy", "posts.jsonl"}
+    assert set(manifest["files"]) >= {"chunks.jsonl", "vectors.faiss", "chunk_vectors.npy", "posts.jsonl", "context_vectors.npy"}
     loaded = store.load_current(embedder.name, embedder.dimension)
     assert np.allclose(np.linalg.norm(loaded.chunk_vectors, axis=1), 1.0, atol=1e-4)
     assert loaded.faiss.ntotal == len(loaded.chunks)
+    # one vector per sentence as read in place, in the same rows as the sentence vectors
+    assert loaded.context_vectors.shape == loaded.sentence_vectors.shape == (manifest["counts"]["sentences"], 384)
+    chunk = next(c for c in loaded.chunks if len(c.sentences) >= 2)
+    row = int(loaded.sentence_offsets[loaded.chunks.index(chunk)]) + 1
+    assert np.allclose(loaded.context_vectors[row], embedder.encode([chunk.sentence_contexts[1]])[0], atol=1e-4)
+
+
+def test_a_sentence_is_read_under_its_heading_after_the_sentence_before() -> None:
+    from ingest.types import Chunk
+
+    chunk = Chunk("c", "g", "u", "Title", "Serotonin", "section", 0, "A b. C d.", ("The usual story is serotonin.", "That is incomplete."))
+    assert chunk.sentence_contexts == ("Serotonin. The usual story is serotonin.", "Serotonin. The usual story is serotonin. That is incomplete.")
+
+
+def test_an_index_of_an_older_format_is_refused_with_re_run_ingest(sample_copy: Path, embedder: Embedder) -> None:
+    store = IndexStore(sample_copy)
+    manifest_file = store.versions_dir / str(store.current_name()) / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest_file.write_text(json.dumps({**manifest, "format_version": version_module.FORMAT_VERSION - 1}))
+    with pytest.raises(IndexMismatchError, match="re-run ingest"):
+        store.load_current(embedder.name, embedder.dimension)
 
 
 def test_unchanged_feed_embeds_nothing(sample_copy: Path, embedder: Embedder) -> None:
