@@ -77,7 +77,14 @@ def main() -> None:
 
     version = IndexStore(data_dir).load_current(embedder.name, embedder.dimension)
     chunk_texts = [c.embed_text for c in version.chunks]
-    all_texts = sorted({*chunk_texts, *(s for c in version.chunks for s in c.sentences), *(c.question for c in version.chunks if c.question)})
+    all_texts = sorted(
+        {
+            *chunk_texts,
+            *(s for c in version.chunks for s in c.sentences),
+            *(s for c in version.chunks for s in c.sentence_contexts),
+            *(c.question for c in version.chunks if c.question),
+        }
+    )
     t0 = time.perf_counter()
     embedder.encode(all_texts)
     bare_all_s = time.perf_counter() - t0
@@ -86,7 +93,7 @@ def main() -> None:
     bare_chunks_s = time.perf_counter() - t0
 
     n_posts, n_chunks = len(read_feed(str(feed)).posts), len(version.chunks)
-    print(f"posts: {n_posts}  chunks: {n_chunks}  texts embedded (chunks + sentences + FAQ questions): {report.texts_embedded}")
+    print(f"posts: {n_posts}  chunks: {n_chunks}  texts embedded (chunks + sentences + sentences in context + FAQ questions): {report.texts_embedded}")
     rates = f"{n_posts / full_s:7.2f} posts/s  {n_chunks / full_s:7.2f} chunks/s  {report.texts_embedded / full_s:7.1f} texts/s"
     print(f"full ingest:        {full_s:8.1f} s  {rates}")
     print(f"bare model, same texts:   {bare_all_s:8.1f} s  {len(all_texts) / bare_all_s:7.1f} texts/s")
