@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index import Embedder, IndexStore, IngestOptions, run_ingest
+from index import Embedder, IndexStore, IngestOptions, embedded_texts, run_ingest
 from ingest import read_feed
 from settings import SAMPLE_FEED
 
@@ -77,14 +77,7 @@ def main() -> None:
 
     version = IndexStore(data_dir).load_current(embedder.name, embedder.dimension)
     chunk_texts = [c.embed_text for c in version.chunks]
-    all_texts = sorted(
-        {
-            *chunk_texts,
-            *(s for c in version.chunks for s in c.sentences),
-            *(s for c in version.chunks for s in c.sentence_contexts),
-            *(c.question for c in version.chunks if c.question),
-        }
-    )
+    all_texts = sorted(set(embedded_texts(version.chunks)))
     t0 = time.perf_counter()
     embedder.encode(all_texts)
     bare_all_s = time.perf_counter() - t0

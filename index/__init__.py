@@ -1,6 +1,6 @@
 """Chunk -> vectors -> FAISS + BM25 + manifest, published atomically, loaded read-only."""
 
-from index.build import IngestOptions, IngestReport, run_ingest
+from index.build import IngestOptions, IngestReport, embedded_texts, run_ingest
 from index.embedder import MODEL_NAME, Embedder
 from index.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, IndexStoreError, IngestBusyError
 from index.lexical import LexicalIndex
@@ -21,5 +21,6 @@ __all__ = [
     "IngestOptions",
     "IngestReport",
     "LexicalIndex",
+    "embedded_texts",
     "run_ingest",
 ]

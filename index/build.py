@@ -190,15 +190,22 @@ class _VectorCache:
         return np.ascontiguousarray(np.stack([self.vectors[t] for t in texts]), dtype=np.float32)
 
 
+def embedded_texts(chunks: Sequence[Chunk]) -> list[str]:
+    """Every text an index version holds a vector for: chunks, sentences, sentences in context, FAQ questions."""
+    return [
+        *(c.embed_text for c in chunks),
+        *(s for c in chunks for s in c.sentences),
+        *(s for c in chunks for s in c.sentence_contexts),
+        *(c.question for c in chunks if c.question),
+    ]
+
+
 def _embed(
     posts: Sequence[Post], chunks: Sequence[Chunk], previous: IndexVersion | None, embedder: Embedder, report: IngestReport, progress: Progress | None
 ) -> VersionData:
     cache = _VectorCache(previous)
     report.chunks_embedded = sum(1 for c in chunks if c.embed_text not in cache.vectors)
-    sentences = [s for c in chunks for s in c.sentences]
-    contexts = [s for c in chunks for s in c.sentence_contexts]
-    texts = [c.embed_text for c in chunks] + sentences + contexts + [c.question for c in chunks if c.question]
-    report.texts_embedded = cache.fill(texts, embedder, progress)
+    report.texts_embedded = cache.fill(embedded_texts(chunks), embedder, progress)
     dim = embedder.dimension
     zero = np.zeros(dim, dtype=np.float32)
     questions = np.stack([cache.vectors[c.question] if c.question else zero for c in chunks]) if chunks else np.zeros((0, dim), np.float32)
@@ -206,9 +213,9 @@ def _embed(
         posts=tuple(posts),
         chunks=tuple(chunks),
         chunk_vectors=cache.stack([c.embed_text for c in chunks], dim),
-        sentence_vectors=cache.stack(sentences, dim),
+        sentence_vectors=cache.stack([s for c in chunks for s in c.sentences], dim),
         question_vectors=np.ascontiguousarray(questions, dtype=np.float32),
-        context_vectors=cache.stack(contexts, dim),
+        context_vectors=cache.stack([s for c in chunks for s in c.sentence_contexts], dim),
     )
 
 
