@@ -112,13 +112,14 @@ class Composer:
         passages = [h for h in hits[: cfg.max_passages] if h.score >= hits[0].score - cfg.passage_window]
         windows: list[tuple[float, list[_Pick]]] = []
         for rank, hit in enumerate(passages):
-            scores = self._relevance(hit, qv)
+            words = np.array([len(s.split()) for s in hit.chunk.sentences], dtype=np.float32)
+            scores = self._relevance(hit, qv, words)
             picks = []
             for i, text in enumerate(hit.chunk.sentences):
                 overlap = self._overlap(terms, text)
                 kind = any(holds_kind(k, text, terms) for k in kinds)
                 score = float(scores[i]) + cfg.overlap_weight * overlap + cfg.kind_weight * kind - cfg.passage_weight * (hits[0].score - hit.score)
-                usable = not (without_numbers and NUMBER.search(text)) and len(text.split()) >= cfg.min_words
+                usable = not (without_numbers and NUMBER.search(text)) and words[i] >= cfg.min_words
                 picks.append(_Pick(rank, hit, i, text, score if usable else -1.0))
             windows += self._windows(picks)
         windows.sort(key=lambda w: w[0], reverse=True)
@@ -136,12 +137,11 @@ class Composer:
                 break
         return chosen
 
-    def _relevance(self, hit: Hit, qv: np.ndarray) -> np.ndarray:
+    def _relevance(self, hit: Hit, qv: np.ndarray, words: np.ndarray) -> np.ndarray:
         cfg = self.config
         plain = self.retriever.sentence_scores(hit, qv, raw=True)
         sif = self.retriever.sentence_scores(hit, qv)
         context = self.retriever.context_scores(hit, qv)
-        words = np.array([len(s.split()) for s in hit.chunk.sentences], dtype=np.float32)
         length = np.log(np.maximum(words, 1.0)) - 3.0  # 0 at ~20 words
         return (1 - cfg.sif_weight - cfg.context_weight) * plain + cfg.sif_weight * sif + cfg.context_weight * context + cfg.length_weight * length
 
