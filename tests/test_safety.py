@@ -10,6 +10,7 @@ import pytest
 
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
+from chatbot.safety.detector import SafetyAssessment
 from chatbot.types import Message
 from tests.conftest import PROJECT, read_jsonl
 
@@ -17,11 +18,15 @@ LABELLED = [PROJECT / "eval" / "safety-dev.jsonl", PROJECT / "eval" / "safety-ho
 DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|milligrams?|mcg|ml|mg/kg)\b", re.I)
 
 
-@pytest.fixture(scope="module")
-def labelled(assistant: Assistant) -> list[tuple[dict, object]]:
-    rows = [r for path in LABELLED for r in read_jsonl(path)]
+def assessed(assistant: Assistant, rows: list[dict]) -> list[tuple[dict, SafetyAssessment]]:
+    """Each labelled message with the detector's verdict (the question embedded in one batch)."""
     vectors = assistant.embedder.encode([r["question"] for r in rows])
     return [(r, assistant.detector.assess(r["question"], v)) for r, v in zip(rows, vectors, strict=True)]
+
+
+@pytest.fixture(scope="module")
+def labelled(assistant: Assistant) -> list[tuple[dict, SafetyAssessment]]:
+    return assessed(assistant, [r for path in LABELLED for r in read_jsonl(path)])
 
 
 def test_no_crisis_message_is_missed(labelled: list) -> None:
@@ -38,10 +43,9 @@ BLIND = [PROJECT / "eval" / "safety-fresh.jsonl", PROJECT / "eval" / "safety-har
 
 
 def test_no_crisis_message_of_the_blind_sets_is_missed(assistant: Assistant) -> None:
-    rows = [r for path in BLIND for r in read_jsonl(path) if r["expect"] == "crisis"]
-    vectors = assistant.embedder.encode([r["question"] for r in rows])
-    missed = [r["question"] for r, v in zip(rows, vectors, strict=True) if assistant.detector.assess(r["question"], v).route not in ("crisis", "emergency")]
-    assert len(rows) >= 300
+    crisis = assessed(assistant, [r for path in BLIND for r in read_jsonl(path) if r["expect"] == "crisis"])
+    missed = [r["question"] for r, a in crisis if a.route not in ("crisis", "emergency")]
+    assert len(crisis) >= 300
     assert missed == []
 
 
