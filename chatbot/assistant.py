@@ -18,9 +18,11 @@ import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
-from chatbot.condense import condense
+from chatbot.condense import condense, standalone
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText
 from chatbot.generate.base import Generator
+from chatbot.language import LanguageGate
+from chatbot.rerank import CrossEncoder
 from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
@@ -36,7 +38,7 @@ MAX_SCANNED_CHARS = 20_000  # a too-long message is still scanned for crisis sig
 @dataclass(frozen=True)
 class AssistantConfig:
     max_question_chars: int = 2000
-    top_k: int = 5
+    top_k: int = 8  # passages retrieved; their sentences are the cross-encoder's candidates
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     composer: ComposerConfig = field(default_factory=ComposerConfig)
     abstain: AbstainConfig = field(default_factory=AbstainConfig)
@@ -49,7 +51,13 @@ class Assistant:
     """Answers questions from one loaded index version. Thread-safe: it holds no per-request state."""
 
     def __init__(
-        self, version: IndexVersion, embedder: Embedder, detector: SafetyDetector, config: AssistantConfig | None = None, generator: Generator | None = None
+        self,
+        version: IndexVersion,
+        embedder: Embedder,
+        detector: SafetyDetector,
+        config: AssistantConfig | None = None,
+        generator: Generator | None = None,
+        reranker: CrossEncoder | None = None,
     ) -> None:
         self.config = config or AssistantConfig()
         self.generator = generator
@@ -58,7 +66,9 @@ class Assistant:
         self.embedder = embedder
         self.detector = detector
         self.retriever = HybridRetriever(version, self.config.retrieval)
-        self.composer = Composer(self.retriever, self.config.composer)
+        self.reranker = reranker or CrossEncoder()
+        self.composer = Composer(self.retriever, self.reranker, self.config.composer)
+        self.language = LanguageGate.from_texts(c.text for c in version.chunks)
         self.judge = AnswerabilityJudge.from_chunks([c.embed_text for c in version.chunks], version.lexical.vocabulary(), self.config.abstain)
 
     @classmethod
@@ -71,7 +81,7 @@ class Assistant:
 
     def with_version(self, version: IndexVersion) -> Assistant:
         """The same assistant over a newly published index version (models and detector reused)."""
-        return Assistant(version, self.embedder, self.detector, self.config, self.generator)
+        return Assistant(version, self.embedder, self.detector, self.config, self.generator, self.reranker)
 
     # --- the pipeline -----------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
@@ -90,6 +100,10 @@ class Assistant:
             return self._finish(started, question, "crisis", body, safety=safety, crisis_active=True)
         if safety.route == "emergency":
             return self._finish(started, question, "emergency", m.EMERGENCY_CARD, safety=safety, crisis_active=crisis_active)
+        language = self.language.other_language(question)
+        if language is not None:
+            trace = Trace(abstain_reason=f"written in {language.name.title()}; the articles are English", thresholds=self._thresholds())
+            return self._finish(started, question, "not_found", LanguageGate.reply(language), safety=safety, trace=trace, crisis_active=crisis_active)
         retrieval_text, condensed = condense(question, history)
         vector = self.embedder.encode_one(retrieval_text) if condensed else query_vector
         hits = self.retriever.search(retrieval_text, vector, self.config.top_k)
@@ -101,7 +115,9 @@ class Assistant:
             return self._finish(
                 started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=replace(trace, abstain_reason=reason), crisis_active=crisis_active
             )
-        composition = self.composer.compose(retrieval_text, vector, hits)
+        rerank_text = standalone(question, history) if condensed else question
+        composition = self.composer.compose(rerank_text, vector, hits)
+        trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
         reason = self.judge.not_covered(question, hits, composition, retrieval_text)
         if reason:
             return self._finish(
@@ -205,8 +221,8 @@ class Assistant:
         return any(self.detector.was_crisis(u[:MAX_SCANNED_CHARS]) for u in users[-5:] if u.strip())
 
     def _thresholds(self) -> dict[str, float]:
-        a, r = self.config.abstain, self.config.retrieval
-        return {"min_score": a.min_score, "min_sentence": a.min_sentence, "oos_max_dense": a.oos_max_dense, "faq_match": r.faq_match}
+        a = self.config.abstain
+        return {"min_rerank": a.min_rerank, "oos_max_dense": a.oos_max_dense}
 
     def rate_limited(self, question: str, history: Sequence[Message] = ()) -> Answer:
         """The reply when a client is over its rate limit: still the crisis card for a crisis message
@@ -233,6 +249,13 @@ class Assistant:
 
 def _label(hit: Hit) -> str:
     return f"FAQ: {hit.chunk.question}" if hit.chunk.kind == "faq" and hit.chunk.question else hit.chunk.section
+
+
+def _reranked(trace: Trace, composition: Composition) -> Trace:
+    """The trace's passages in the cross-encoder's order (passages it did not read keep theirs, after), with its scores."""
+    order = {row: i for i, row in enumerate(composition.ranked_rows)}
+    hits = sorted(trace.hits, key=lambda h: order.get(h.row, len(order)))
+    return replace(trace, hits=tuple(hits), reranked=composition.scored)
 
 
 def _cited(trace: Trace, composition: Composition) -> Trace:

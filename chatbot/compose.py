@@ -7,11 +7,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from chatbot.answer_types import asked_kinds, holds_kind
+from chatbot.rerank import CrossEncoder
 from chatbot.retrieval import HybridRetriever
 from chatbot.types import Citation, Hit
 from index.lexical import terms as term_set
@@ -28,25 +29,19 @@ NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class ComposerConfig:
-    max_sentences: int = 3  # per window
-    max_words: int = 130
-    max_passages: int = 5  # passages sentences may come from
-    passage_window: float = 0.25  # passages scoring within this of the best one may contribute
-    sentence_floor: float = 0.25  # a neighbouring sentence joins a window when it scores above this
-    sentence_window: float = 0.25  # a second window (another passage) must score within this of the best
-    neighbour_weight: float = 0.5  # how much a relevant neighbour adds to its window's score
-    # A sentence's relevance mixes three cosines with the question, weighed on the dev sets (eval/qa-dev,
-    # followups, shared dev-qa): the sentence alone, the sentence without the blog's common direction
-    # (short generic lines like "Ketamine is not for everyone." stop matching every question), and the
-    # sentence read in place (heading + the sentence before: "That account is not wrong, but it is
-    # incomplete." answers a question about serotonin only in context).
+    max_words: int = 110  # whole answer
+    max_passages: int = 8  # retrieved passages whose sentences may be candidates
+    candidates: int = 10  # sentences (by the bi-encoder) around which windows are read by the cross-encoder (~18 pairs)
+    second_margin: float = 1.5  # a second window (another section) must score within this of the best
+    second_floor: float = 2.0  # ... and above this
+    # The candidate pre-ranking (bi-encoder, vectors computed at ingest): three cosines with the question,
+    # weighed on the dev sets (eval/qa-dev, followups, shared dev-qa): the sentence alone, the sentence without
+    # the blog's common direction, and the sentence read in place (heading + the sentence before).
     sif_weight: float = 0.5
     context_weight: float = 0.5  # the plain cosine gets what is left (1 - sif - context)
     length_weight: float = 0.05  # times log(words) - 3: a longer sentence says more than a short one that matches as well
     overlap_weight: float = 0.5  # bonus for sharing the question's (rarer) terms
     kind_weight: float = 0.05  # bonus for holding what the question asks for (a number, a duration, a price...)
-    passage_weight: float = 0.10  # bonus for coming from a better passage (times the passage's score gap)
-    faq_max_sentences: int = 6
     min_words: int = 6  # shorter sentences ("Journal.") say too little on their own
 
 
@@ -55,8 +50,10 @@ class Composition:
     body: str
     citations: tuple[Citation, ...]
     sentences: tuple[str, ...]
-    best_sentence: float  # cosine of the question and the best selected sentence
-    from_faq: bool
+    rerank: float  # the cross-encoder's logit for the best selected sentence (-inf when nothing was selected)
+    from_faq: bool  # the best sentence is from one of the clinic's FAQ answers
+    ranked_rows: tuple[int, ...] = ()  # index rows of the passages, best first by their best cross-encoder score
+    scored: tuple[tuple[str, float], ...] = ()  # (sentence, cross-encoder logit) for every candidate, best first: the "why" view
 
 
 @dataclass(frozen=True)
@@ -68,9 +65,17 @@ class _Pick:
     score: float
 
 
+EMPTY = Composition("", (), (), float("-inf"), False)
+
+
 class Composer:
-    def __init__(self, retriever: HybridRetriever, config: ComposerConfig | None = None) -> None:
+    """Picks the answer: candidate sentences by the bi-encoder (cheap), then the cross-encoder reads each
+    (question, sentence in place) pair and the best-scoring sentence, with the neighbours that score nearly as
+    well, is the answer — verbatim, cited."""
+
+    def __init__(self, retriever: HybridRetriever, reranker: CrossEncoder, config: ComposerConfig | None = None) -> None:
         self.retriever = retriever
+        self.reranker = reranker
         self.config = config or ComposerConfig()
         chunks = retriever.version.chunks
         df: Counter[str] = Counter(t for tokens in tokenize([c.embed_text for c in chunks]) for t in set(tokens))
@@ -86,56 +91,38 @@ class Composer:
         return sum(weight[t] for t in found) / sum(weight.values())
 
     def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], without_numbers: bool = False) -> Composition:
+        """The answer for `question` from `hits` (best first). `without_numbers` leaves out every sentence holding a
+        number or a dose word (general information for a medical-advice request)."""
         if not hits:
-            return Composition("", (), (), 0.0, False)
-        top = hits[0]
-        if top.faq >= self.retriever.config.faq_match and not without_numbers:
-            picks = self._faq_picks(top, query_vector)
-        else:
-            picks = self._picks(question, query_vector, hits, without_numbers)
-        return _render(picks, from_faq=bool(picks) and picks[0].hit.faq >= self.retriever.config.faq_match)
+            return EMPTY
+        candidates = self._candidates(question, query_vector, hits[: self.config.max_passages], without_numbers)
+        windows = _windows(candidates, without_numbers)
+        if not windows:
+            return EMPTY
+        logits = self.reranker.score(question, [_in_place(w) for w in windows])
+        scored = sorted(((float(s), w) for s, w in zip(logits, windows, strict=True)), key=lambda x: x[0], reverse=True)
+        picks = self._select(scored)
+        ranked_rows = tuple(dict.fromkeys(w[0].hit.row for _, w in scored))
+        composition = _render(picks, ranked_rows)
+        return replace(composition, scored=tuple((" ".join(p.text for p in w), round(s, 3)) for s, w in scored))
 
-    def _faq_picks(self, hit: Hit, qv: np.ndarray) -> list[_Pick]:
-        """The clinic's own answer is the answer (its best sentences, if it is long)."""
-        scores = self.retriever.sentence_scores(hit, qv)
-        keep = sorted(np.argsort(-scores)[: self.config.faq_max_sentences])
-        return [_Pick(0, hit, int(i), hit.chunk.sentences[i], float(scores[i])) for i in keep]
-
-    def _picks(self, question: str, qv: np.ndarray, hits: Sequence[Hit], without_numbers: bool) -> list[_Pick]:
-        """The best window of consecutive sentences, plus a second window from another passage if nearly as good.
-
-        A window reads as a passage, not as sentences torn from their neighbours; a neighbour joins
-        the window when it is relevant enough to the question (above `sentence_floor`)."""
+    def _candidates(self, question: str, qv: np.ndarray, hits: Sequence[Hit], without_numbers: bool) -> list[_Pick]:
+        """The sentences the bi-encoder ranks highest (each text once), for the cross-encoder to read."""
         cfg = self.config
         terms = set(term_set(question))
         kinds = asked_kinds(question)
-        passages = [h for h in hits[: cfg.max_passages] if h.score >= hits[0].score - cfg.passage_window]
-        windows: list[tuple[float, list[_Pick]]] = []
-        for rank, hit in enumerate(passages):
+        seen: dict[str, _Pick] = {}
+        for rank, hit in enumerate(hits):
             words = np.array([len(s.split()) for s in hit.chunk.sentences], dtype=np.float32)
             scores = self._relevance(hit, qv, words)
-            picks = []
             for i, text in enumerate(hit.chunk.sentences):
-                overlap = self._overlap(terms, text)
+                if words[i] < cfg.min_words or (without_numbers and NUMBER.search(text)):
+                    continue
                 kind = any(holds_kind(k, text, terms) for k in kinds)
-                score = float(scores[i]) + cfg.overlap_weight * overlap + cfg.kind_weight * kind - cfg.passage_weight * (hits[0].score - hit.score)
-                usable = not (without_numbers and NUMBER.search(text)) and words[i] >= cfg.min_words
-                picks.append(_Pick(rank, hit, i, text, score if usable else -1.0))
-            windows += self._windows(picks)
-        windows.sort(key=lambda w: w[0], reverse=True)
-        if not windows or windows[0][0] < 0:
-            return []
-        best_score, chosen = windows[0]
-        for score, window in windows[1:]:
-            if score < best_score - cfg.sentence_window or score < cfg.sentence_floor:
-                break
-            texts = {p.text for p in chosen}
-            if window[0].hit.chunk.section == chosen[0].hit.chunk.section and window[0].hit.chunk.url == chosen[0].hit.chunk.url:
-                continue  # the same section again (overlapping chunks): one window from it is enough
-            if not texts & {p.text for p in window} and _words(chosen) + _words(window) <= cfg.max_words:
-                chosen = chosen + window
-                break
-        return chosen
+                score = float(scores[i]) + cfg.overlap_weight * self._overlap(terms, text) + cfg.kind_weight * kind
+                if text not in seen or seen[text].score < score:
+                    seen[text] = _Pick(rank, hit, i, text, score)
+        return sorted(seen.values(), key=lambda p: p.score, reverse=True)[: cfg.candidates]
 
     def _relevance(self, hit: Hit, qv: np.ndarray, words: np.ndarray) -> np.ndarray:
         cfg = self.config
@@ -145,49 +132,84 @@ class Composer:
         length = np.log(np.maximum(words, 1.0)) - 3.0  # 0 at ~20 words
         return (1 - cfg.sif_weight - cfg.context_weight) * plain + cfg.sif_weight * sif + cfg.context_weight * context + cfg.length_weight * length
 
-    def _windows(self, picks: list[_Pick]) -> list[tuple[float, list[_Pick]]]:
-        """Every run of 1..max_sentences consecutive usable sentences, scored by its best sentence plus
-        what its other sentences add above the relevance floor (below it they cost)."""
+    def _select(self, scored: list[tuple[float, list[_Pick]]]) -> list[_Pick]:
+        """The best window (with its antecedent when it leans back: "This..."); then the best window from another
+        section if the cross-encoder scores it nearly as well and the answer stays short."""
         cfg = self.config
-        out = []
-        for i in range(len(picks)):
-            for j in range(i, min(i + cfg.max_sentences - 1, len(picks))):
-                run = picks[i : j + 1]
-                if any(p.score < 0 for p in run) or _words(run) > cfg.max_words:
-                    break
-                best = max(p.score for p in run)
-                extra = sum(p.score - cfg.sentence_floor for p in run) - (best - cfg.sentence_floor)
-                out.append((best + cfg.neighbour_weight * extra, self._with_antecedent(run)))
-        return out
+        best_score, best = scored[0]
+        chosen = [replace(p, score=best_score) for p in _with_antecedent(best)]
+        for score, window in scored[1:]:
+            if score < best_score - cfg.second_margin or score < cfg.second_floor:
+                break
+            if (window[0].hit.chunk.url, window[0].hit.chunk.section) == (best[0].hit.chunk.url, best[0].hit.chunk.section):
+                continue  # the same section again: one window from it is enough
+            extra = [replace(p, score=score) for p in _with_antecedent(window)]
+            if not {p.text for p in extra} & {p.text for p in chosen} and _words(chosen) + _words(extra) <= cfg.max_words:
+                chosen = chosen + extra
+            break
+        return chosen
 
-    def _with_antecedent(self, run: list[_Pick]) -> list[_Pick]:
-        """A window that opens with "This..." or "That said..." takes the sentence before it too."""
-        first = run[0]
-        if first.index == 0 or not _LEANS_BACK.match(first.text):
-            return run
-        before = first.hit.chunk.sentences[first.index - 1]
-        return [_Pick(first.hit_rank, first.hit, first.index - 1, before, first.score), *run]
+
+def _windows(candidates: Sequence[_Pick], without_numbers: bool) -> list[list[_Pick]]:
+    """Every pair of consecutive sentences around each candidate (the one before it and it, it and the one after),
+    each once; a passage of a single sentence is its own window. These are what the cross-encoder reads and
+    what is quoted: a pair reads as a passage and carries the answer far more often than one sentence alone."""
+    seen: dict[tuple[str, int], list[_Pick]] = {}
+    texts: set[str] = set()
+    for c in candidates:
+        sentences = c.hit.chunk.sentences
+        starts = [c.index] if len(sentences) == 1 else [i for i in (c.index - 1, c.index) if i >= 0 and i + 1 < len(sentences)]
+        for start in starts:
+            span = sentences[start : start + 2]
+            key = " ".join(span)
+            if (c.hit.chunk.chunk_id, start) in seen or key in texts:
+                continue
+            if without_numbers and any(NUMBER.search(t) for t in span):
+                continue
+            texts.add(key)
+            seen[(c.hit.chunk.chunk_id, start)] = [_Pick(c.hit_rank, c.hit, start + k, t, c.score) for k, t in enumerate(span)]
+    return list(seen.values())
+
+
+def _with_antecedent(run: list[_Pick]) -> list[_Pick]:
+    """A window that opens with "This..." or "That said..." takes the sentence before it too."""
+    first = run[0]
+    if first.index == 0 or not _LEANS_BACK.match(first.text):
+        return run
+    before = first.hit.chunk.sentences[first.index - 1]
+    return [_Pick(first.hit_rank, first.hit, first.index - 1, before, first.score), *run]
+
+
+def _in_place(window: Sequence[_Pick]) -> str:
+    """What the cross-encoder reads for a window: exactly what would be quoted (with the sentence before when the
+    window leans back on it), under its heading or FAQ question."""
+    run = _with_antecedent(list(window))
+    chunk = run[0].hit.chunk
+    head = chunk.question if chunk.kind == "faq" and chunk.question else chunk.section
+    return " ".join(p for p in (f"{head}." if head else "", *(p.text for p in run)) if p)
 
 
 def _words(picks: Sequence[_Pick]) -> int:
     return sum(len(p.text.split()) for p in picks)
 
 
-def _render(picks: Sequence[_Pick], from_faq: bool) -> Composition:
-    """Group sentences by source (post and section), in the order the sources rank; cite each group once."""
+def _render(picks: Sequence[_Pick], ranked_rows: tuple[int, ...]) -> Composition:
+    """Group sentences by source (post and section), best source first; cite each group once."""
     if not picks:
-        return Composition("", (), (), 0.0, False)
+        return replace(EMPTY, ranked_rows=ranked_rows)
+    best = picks[0] if len(picks) == 1 else max(picks, key=lambda p: p.score)
     groups: dict[tuple[str, str], list[_Pick]] = {}
-    for pick in sorted(picks, key=lambda p: (p.hit_rank, p.hit.chunk.position, p.index)):
+    for pick in picks:  # picks come best window first
         groups.setdefault((pick.hit.chunk.url, pick.hit.chunk.section), []).append(pick)
     parts, citations = [], []
     for number, group in enumerate(groups.values(), start=1):
         group.sort(key=lambda p: (p.hit.chunk.position, p.index))
-        text = " ".join(p.text for p in group)
+        text = " ".join(dict.fromkeys(p.text for p in group))
         parts.append(f"{text} [{number}]")
         hit = group[0].hit
-        citations.append(Citation(hit.chunk.url, hit.chunk.title, _section_label(hit), text, hit.score, hit.chunk.chunk_id))
-    return Composition(" ".join(parts), tuple(citations), tuple(p.text for p in picks), max(p.score for p in picks), from_faq)
+        citations.append(Citation(hit.chunk.url, hit.chunk.title, _section_label(hit), text, max(p.score for p in group), hit.chunk.chunk_id))
+    from_faq = best.hit.chunk.kind == "faq"
+    return Composition(" ".join(parts), tuple(citations), tuple(p.text for p in picks), best.score, from_faq, ranked_rows)
 
 
 def _section_label(hit: Hit) -> str:

@@ -200,3 +200,86 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, bool]:
         if not needs_context(text):
             break
     return " ".join([*chain, question]), True
+
+
+# --- the question the cross-encoder reads -----------------------------------------------------------------------
+# Retrieval reads the follow-up together with the turn it follows ("What is SGB? how long does it last?"); the
+# cross-encoder judges whether a passage answers *one* question, so it reads the follow-up made standalone:
+# "and for PTSD?" after "Can ketamine help depression?" -> "Can ketamine help PTSD?"; "how much is it?" after
+# "What is SGB?" -> "how much is SGB?".
+_CONDITIONS = ("treatment-resistant depression", "depression", "anxiety", "ptsd", "trauma", "ocd", "bipolar disorder", "bipolar", "insomnia", "chronic pain")
+_TREATMENTS = (
+    "ketamine-assisted psychotherapy",
+    "stellate ganglion block",
+    "iv ketamine therapy",
+    "iv ketamine",
+    "ketamine therapy",
+    "ketamine infusions",
+    "ketamine infusion",
+    "the integration window",
+    "integration window",
+    "integration",
+    "intention",
+    "consultation",
+    "esketamine",
+    "spravato",
+    "ketamine",
+    "sgb",
+    "kap",
+    "dsr",
+    "infusions",
+    "infusion",
+    "session",
+    "journaling",
+    "meditation",
+    "mindfulness",
+    "therapy",
+)
+_PEOPLE = ("dr. herman", "dr herman", "dr. sara herman", "sara herman", "herman")
+_ELLIPSIS = re.compile(
+    r"^\s*(?:and|but|ok(?:ay)?|so)?\s*,?\s*(?:what about|how about|and for|and with|for|with|same (?:for|with)|and)\s+(?P<x>[^?]+?)\s*\??\s*$", re.I
+)
+_PRONOUN = re.compile(r"\b(it|that|this|those|these|them|they|one|each one)\b(?!\s+(?:is|was)\s+(?:a|an|the)\b)", re.I)
+_PERSON_PRONOUN = re.compile(r"\b(she|her|he|him|his)\b", re.I)
+
+
+def _find(terms: Sequence[str], text: str) -> str:
+    """The first (longest-listed) term found in `text`, as written there; "" if none."""
+    for term in terms:
+        m = re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I)
+        if m:
+            return m.group(0)
+    return ""
+
+
+def standalone(question: str, history: Sequence[Message]) -> str:
+    """The follow-up `question` rewritten to stand alone using the last self-contained user turn; the question as
+    typed when it needs no context, has no earlier turn, or holds nothing that can be resolved. Pure string rules."""
+    if not needs_context(question):
+        return question
+    previous = [m["content"].strip() for m in history if m.get("role") == "user" and m.get("content", "").strip()]
+    anchor = next((t for t in reversed(previous) if not needs_context(t)), previous[-1] if previous else "")
+    if not anchor:
+        return question
+    ellipsis = _ELLIPSIS.match(question)
+    if ellipsis:
+        new = ellipsis.group("x")
+        for vocabulary in (_CONDITIONS, _TREATMENTS):
+            old, replacement = _find(vocabulary, anchor), _find(vocabulary, new)
+            if old and replacement:
+                return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, anchor, count=1, flags=re.I)
+        return f"{anchor.rstrip('?. ')} - {new}?"
+    person = _find(_PEOPLE, anchor)
+    if person and _PERSON_PRONOUN.search(question):
+        return _PERSON_PRONOUN.sub(lambda m: _person(person, question, m), question)
+    topic = _find(_TREATMENTS, anchor) or _find(_CONDITIONS, anchor)
+    if topic and _PRONOUN.search(question):
+        return _PRONOUN.sub(topic, question, count=1)
+    return f"{anchor.rstrip('?. ')}? {question}"
+
+
+def _person(name: str, question: str, match: re.Match[str]) -> str:
+    """"her background" (possessive: a noun follows) -> "Dr. Herman's background"; "talk with her" -> "talk with Dr. Herman"."""
+    after = question[match.end() :].lstrip()
+    possessive = match.group(1).lower() in ("her", "his") and bool(after) and not re.match(r"^(directly|about|and|or|too|first|again|\?|\.|,)", after, re.I)
+    return f"{name}'s" if possessive else name

