@@ -81,6 +81,7 @@ class IndexVersion:
             "posts": m["counts"]["posts"],
             "chunks": m["counts"]["chunks"],
             "sources": m["sources"],
+            "retired": m.get("retired", []),  # posts this version removed: gone from a complete read of their source
         }
 
 
