@@ -43,15 +43,15 @@ def read_feed(
     if not is_url(source):
         return parse_feed(read_file(source, limits), known=known)
     with http_client(limits) as client:
-        return _read_pages(source, lambda url: fetch_url(client, url, limits), max_pages, known)
+        return read_pages(source, lambda url: fetch_url(client, url, limits), max_pages, known)
 
 
-def _read_pages(url: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post]) -> FeedResult:
+def read_pages(url: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post], first_page: Fetched | None = None) -> FeedResult:
     """Follow `?paged=N` until a page is missing, empty, short, or only repeats posts already seen.
 
     The read is complete unless a page failed (other than WordPress's 404 past the last page) or the page limit
     stopped it: only a complete read may retire posts."""
-    first = parse_feed(fetch(url), known=known)
+    first = parse_feed(first_page or fetch(url), known=known)
     posts, skipped, warnings = list(first.posts), list(first.skipped), list(first.warnings)
     unreadable = set(first.unreadable)
     seen = {p.key for p in posts}
