@@ -89,8 +89,9 @@ def is_hidden(el: Tag) -> bool:
     return bool(_ZERO_BOX.search(style) and _OVERFLOW_HIDDEN.search(style))
 
 
-def visible_soup(html: str) -> BeautifulSoup:
-    """The document with everything a reader cannot see removed, and shortcode tags stripped from its text."""
+def visible_soup(html: str | bytes) -> BeautifulSoup:
+    """The document with everything a reader cannot see removed, and shortcode tags stripped from its text.
+    Bytes (a fetched page) are decoded by BeautifulSoup from their `<meta charset>` or by detection."""
     soup = BeautifulSoup(html, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()

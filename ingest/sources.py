@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from ingest.feed import DEFAULT_MAX_PAGES, read_feed, read_pages
 from ingest.fetch import Fetched, FetchLimits, fetch_url, http_client, is_url
+from ingest.pages import PageReader
 from ingest.types import FeedResult, Post
 from ingest.wordpress import RestApiUnavailableError, api_root, feed_link, read_rest_api
 
@@ -36,12 +37,12 @@ def read_source(source: str, limits: FetchLimits | None = None, max_pages: int =
         first = fetch(source)
         root = api_root(first)
         if root is None:
-            return read_pages(source, fetch, max_pages, known, first_page=first)
+            return read_pages(source, fetch, max_pages, known, first_page=first, pages=PageReader(limits, fetch))
         try:
             return read_rest_api(root, source, fetch, max_pages, known)
         except RestApiUnavailableError as exc:
             feed = feed_link(first)
             log.warning("%s; reading the feed %s instead", exc, feed)
-            result = read_pages(feed, fetch, max_pages, known)
+            result = read_pages(feed, fetch, max_pages, known, pages=PageReader(limits, fetch))
             note = f"{source}: REST API not usable, read the feed {feed} instead"
             return dataclasses.replace(result, source=source, warnings=(*result.warnings, note))

@@ -22,8 +22,8 @@ from urllib.parse import urlencode, urljoin
 from bs4 import BeautifulSoup, Tag
 
 from ingest.clean import CLEANER_VERSION, clean_html
+from ingest.entry import slug_of
 from ingest.errors import FeedFetchError, FeedParseError, RestApiUnavailableError
-from ingest.feed import slug_of
 from ingest.fetch import Fetched, is_url
 from ingest.text import plain_text
 from ingest.types import FeedResult, Post, SkippedItem

@@ -110,3 +110,33 @@ def rss_raw(items: str, encoding: str = "UTF-8", link: str = "https://clinic.tes
 
 def raw_item(title_xml: str, link: str, guid: str, body_xml: str) -> str:
     return f"<item><title>{title_xml}</title><link>{link}</link><guid>{guid}</guid>{body_xml}</item>"
+
+
+# --- Excerpt-only feeds (kind 9): WordPress's "Summary" setting, and the post's page in a typical theme --------
+def excerpt_item(slug: str, base: str, title: str, excerpt: str, more: str = " [&#8230;]") -> str:
+    """An item as WordPress writes it with "For each post in a feed, include: Summary": no content:encoded."""
+    return (
+        f'<item><title>{title}</title><link>{base}/{slug}/</link><guid isPermaLink="false">{base}/?p={slug}</guid>'
+        "<pubDate>Wed, 13 May 2026 04:00:00 +0000</pubDate>"
+        f"<description><![CDATA[{excerpt}{more}]]></description></item>"
+    )
+
+
+def theme_page(title: str, article_html: str) -> bytes:
+    """A post's page in a typical WordPress theme: navigation, the article, a sidebar, a footer."""
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>' + title + " – Soft Reboot</title>"
+        "<style>.x{color:red}</style><script>window.dataLayer=[];</script></head><body class='single'>"
+        "<header><nav><ul><li><a href='/'>Home</a></li><li><a href='/services/'>Services</a></li><li><a href='/contact/'>Contact</a></li></ul></nav></header>"
+        f"<main><article class='post'><h1 class='entry-title'>{title}</h1><div class='entry-content'>{article_html}</div></article>"
+        "<aside class='widget-area'><h2>Recent posts</h2><ul><li><a href='/a/'>Sidebar headline about gift cards</a></li></ul></aside></main>"
+        "<footer><p>Copyright 2026 Soft Reboot Wellness. Site by Example Agency.</p></footer></body></html>"
+    ).encode()
+
+
+NITROUS_ARTICLE = (
+    "<p>Nitrous oxide sessions at the clinic last about an hour, including time to settle in and recover.</p>"
+    "<h2>Can I drive home afterwards?</h2><p>Most patients can drive themselves home about thirty minutes after a nitrous oxide session ends.</p>"
+    "<div style='display:none'>" + PLANTED + "</div>"
+    "<h2>What should I bring?</h2><ul><li>A photo ID and your insurance card.</li><li>A list of the medications you take.</li></ul>"
+)
