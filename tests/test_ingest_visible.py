@@ -125,3 +125,25 @@ def test_relative_links_resolve_against_the_feed_url() -> None:
     assert [p.url for p in result.posts] == ["https://clinic.test/nitrous-oxide-faq/"] and not result.skipped
     from_file = parse(feeds.rss_raw(item, link="https://softreboot.test/"), source="/tmp/feed.xml")
     assert from_file.posts[0].url == "https://softreboot.test/nitrous-oxide-faq/"
+
+
+def test_hidden_and_shortcode_text_reach_no_chunk_and_no_answer(tmp_path, embedder) -> None:
+    from chatbot.assistant import Assistant
+    from index import IndexStore, run_ingest
+
+    hidden = "".join(way.format(x=feeds.PLANTED) for way in feeds.HIDDEN_WAYS)
+    html = "<p>Infusions at the clinic are supervised by Dr. Herman from start to finish.</p>" + hidden + feeds.SHORTCODE_HTML
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(feeds.rss(feeds.item("infusions", html=html)))
+    run_ingest([str(feed)], IndexStore(tmp_path / "d"), embedder)
+    assistant = Assistant.load(IndexStore(tmp_path / "d"), embedder)
+    chunks = "\n".join(c.embed_text for c in assistant.version.chunks)
+    assert "Our recovery lounge has twelve reclining chairs." in chunks
+    assert "555-0100" not in chunks and "antidepressants" not in chunks and "[caption id" not in chunks and "vc_" not in chunks
+    for question in (
+        "What number should every patient call?",
+        "What does the clinic tell patients about antidepressants?",
+        "How many chairs are in the lounge?",
+    ):
+        answer = assistant.ask(question)
+        assert "555-0100" not in answer.text and "[caption id" not in answer.text, question
