@@ -63,7 +63,14 @@ _HIDING_STYLE = re.compile(
 )
 _ZERO_BOX = re.compile(r"(?:^|;)\s*(?:max-)?(?:height|width)\s*:\s*0+(?:px|em|rem|%)?\s*(?:!important)?\s*(?:;|$)", re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
-_OFFSCREEN = re.compile(r"(?:left|top|text-indent)\s*:\s*-\d{4,}", re.I)
+_OFFSCREEN = re.compile(r"(?:left|top|text-indent)\s*:\s*-\d{4,}|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*\)", re.I)
+_TINY_BOX = re.compile(r"(?:^|;)\s*(?:max-)?(?:height|width)\s*:\s*[01](?:px)?\s*(?:!important)?\s*(?:;|$)", re.I)
+_COLOR = re.compile(r"(?:^|;)\s*(color|background(?:-color)?)\s*:\s*([^;!]+)", re.I)
+# Utility classes that hide an element in the common CSS frameworks (Bootstrap, Tailwind, Foundation, WordPress themes).
+# Screen-reader-only classes (screen-reader-text, sr-only, visually-hidden) are text for screen-reader users: kept.
+HIDING_CLASSES = frozenset({"hidden", "d-none", "hide", "is-hidden", "invisible", "display-none", "u-hidden", "hidden-all"})
+_STYLE_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CLASS_SELECTOR = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.I)
 
 
 @dataclass
@@ -76,17 +83,37 @@ class Block:
     link: str | None  # first http(s) link in the block, resolved against the post's URL
 
 
-def is_hidden(el: Tag) -> bool:
-    """True when a browser would not show `el` to a reader (attribute or inline style)."""
+def is_hidden(el: Tag, hiding_classes: frozenset[str] = HIDING_CLASSES) -> bool:
+    """True when a browser would not show `el` to a reader: attribute, inline style, or a class that hides it."""
     # aria-hidden only hides from screen readers: sighted readers still see the text, so it stays.
     if el.has_attr("hidden") or str(el.get("type", "")).lower() == "hidden":
         return True
-    style = " ".join(el.get_attribute_list("style") or []).replace("\n", " ")
+    if hiding_classes.intersection(str(c).lower() for c in el.get_attribute_list("class") or [] if c):
+        return True
+    style = " ".join(str(s) for s in el.get_attribute_list("style") or [] if s).replace("\n", " ")
     if not style:
         return False
-    if _HIDING_STYLE.search(style) or _OFFSCREEN.search(style):
+    if _HIDING_STYLE.search(style) or _OFFSCREEN.search(style) or _same_colour(style):
         return True
-    return bool(_ZERO_BOX.search(style) and _OVERFLOW_HIDDEN.search(style))
+    return bool((_ZERO_BOX.search(style) or _TINY_BOX.search(style)) and _OVERFLOW_HIDDEN.search(style))
+
+
+def _same_colour(style: str) -> bool:
+    """Text in the colour of its own background (`color:#fff; background:#fff`)."""
+    colours: dict[str, str] = {}
+    for prop, value in _COLOR.findall(style):
+        colours["text" if prop.lower() == "color" else "background"] = value.strip().lower()
+    return "text" in colours and colours.get("background") == colours["text"]
+
+
+def _classes_hidden_by(soup: BeautifulSoup) -> frozenset[str]:
+    """Classes that the document's own `<style>` blocks hide (`.promo{display:none}`): simple class selectors only."""
+    hidden: set[str] = set()
+    for style in soup.find_all("style"):
+        for selectors, body in _STYLE_RULE.findall(style.get_text()):
+            if _HIDING_STYLE.search(body.strip()) or (_ZERO_BOX.search(body) and _OVERFLOW_HIDDEN.search(body)):
+                hidden.update(m.group(1).lower() for sel in selectors.split(",") if (m := _CLASS_SELECTOR.match(sel)))
+    return frozenset(hidden)
 
 
 def visible_soup(html: str | bytes) -> BeautifulSoup:
@@ -95,9 +122,10 @@ def visible_soup(html: str | bytes) -> BeautifulSoup:
     soup = BeautifulSoup(html, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    hiding_classes = HIDING_CLASSES | _classes_hidden_by(soup)
     for tag in soup.find_all(_DROP):
         tag.decompose()
-    for tag in [t for t in soup.find_all(True) if is_hidden(t)]:
+    for tag in [t for t in soup.find_all(True) if is_hidden(t, hiding_classes)]:
         if not tag.decomposed:
             tag.decompose()
     closed = closing_names(soup.get_text(" "))

@@ -46,6 +46,12 @@ def test_shortcode_tags_are_dropped_and_their_text_kept() -> None:
     assert "The study [1] reported results [sic] and WordPress writes [caption] for a literal tag." in text
 
 
+@pytest.mark.parametrize("shortcode", sorted(feeds.BLIND_SHORTCODES))
+def test_more_shortcode_shapes_keep_only_their_text(shortcode: str) -> None:
+    [post] = parse(feeds.rss(feeds.item("sc", html=f"<p>Intro here.</p><p>{shortcode}</p>"))).posts
+    assert [p for s in post.sections for p in s.paragraphs] == ["Intro here.", feeds.BLIND_SHORTCODES[shortcode]]
+
+
 def test_text_outside_paragraphs_is_read() -> None:
     [post] = parse(feeds.rss(feeds.item("nitrous", html=feeds.OUTSIDE_P_HTML))).posts
     paragraphs = [p for s in post.sections for p in s.paragraphs]
