@@ -36,7 +36,7 @@ def ingest_command(settings: Settings, sources: list[str], keep_missing: bool = 
         if bar is not None:
             bar.close()
     _print_report(report)
-    return EXIT_PARTIAL if report.failures else EXIT_OK
+    return EXIT_PARTIAL if report.failures or report.partial else EXIT_OK
 
 
 def _print_report(report: IngestReport) -> None:

@@ -64,6 +64,7 @@ def test_a_partial_read_retires_nothing(feed_server: FeedServer, tmp_path: Path,
     assert report.retired == [] and report.partial == [url] and report.kept == 3 and not report.published
     assert "new-patient-special" in {p.slug for p in load(data, embedder).posts}
     assert "299" in Assistant.load(IndexStore(data), embedder).ask(PROMOTION_QUESTION).text
+    assert ingest_command(Settings(data_dir=data), [url], show_progress=False, embedder=embedder) == EXIT_PARTIAL
 
 
 def test_a_source_that_times_out_loses_none_of_its_posts(
