@@ -15,7 +15,7 @@ from index.errors import IndexStoreError
 from index.manifest import version_manifest
 from index.store import IndexStore
 from index.sync import RetiredPost, SyncPlan, plan_sync, previous_origin
-from index.version import IndexVersion, VersionData
+from index.version import IndexVersion, VersionData, VersionHead, read_head
 from ingest import Chunk, Chunker, ChunkingConfig, FeedResult, FetchLimits, IngestError, Post, SkippedItem, read_source
 from ingest.types import post_key
 
@@ -84,15 +84,20 @@ def run_ingest(
     report = IngestReport(sources=list(sources))
     with store.ingest_lock():
         store.sweep_abandoned_builds()
-        previous = _previous_version(store, embedder)
-        results = _read_sources(sources, options, previous, report)
-        plan = _plan(previous, results, sources, options.keep_missing, report)
-        posts = plan.posts
-        report.version = previous.name if previous else None
-        same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
-        if previous is not None and same_chunking and not (report.new or report.changed or report.retired):
+        head = _current_head(store, embedder)  # manifest + posts only: an unchanged source loads no vectors
+        results = _read_sources(sources, options, head, report)
+        plan = _plan(head, results, sources, options.keep_missing, report)
+        if _nothing_to_do(head, options, report):
             report.seconds = time.perf_counter() - started
             return report
+        previous = _previous_version(store, embedder)  # verified in full; an older version if the current is corrupt
+        if (previous.name if previous else None) != (head.name if head else None):
+            plan = _plan(previous, results, sources, options.keep_missing, report)
+            if _nothing_to_do(previous, options, report):
+                report.seconds = time.perf_counter() - started
+                return report
+        posts = plan.posts
+        same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
         chunker = Chunker(options.chunking, embedder.count_tokens)
         chunks = _chunks_for(posts, previous if same_chunking else None, chunker, report)
         data = _embed(posts, chunks, previous, embedder, report, progress)
@@ -101,6 +106,23 @@ def run_ingest(
         report.published = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _current_head(store: IndexStore, embedder: Embedder) -> VersionHead | None:
+    name = store.current_name()
+    if name is None:
+        return None
+    try:
+        return read_head(store.versions_dir / name, embedder.name, embedder.dimension)
+    except IndexStoreError:
+        return None  # the full load below says why, and rolls back
+
+
+def _nothing_to_do(previous: VersionHead | IndexVersion | None, options: IngestOptions, report: IngestReport) -> bool:
+    """No new, changed or retired post, and the same chunking: the current version stays."""
+    report.version = previous.name if previous else None
+    same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
+    return previous is not None and same_chunking and not (report.new or report.changed or report.retired)
 
 
 def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | None:
@@ -114,7 +136,7 @@ def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | N
     return version
 
 
-def _read_sources(sources: Sequence[str], options: IngestOptions, previous: IndexVersion | None, report: IngestReport) -> list[FeedResult]:
+def _read_sources(sources: Sequence[str], options: IngestOptions, previous: VersionHead | None, report: IngestReport) -> list[FeedResult]:
     known = {p.source_hash: p for p in previous.posts} if previous else {}
     results = []
     for source in sources:
@@ -132,7 +154,9 @@ def _read_sources(sources: Sequence[str], options: IngestOptions, previous: Inde
     return results
 
 
-def _plan(previous: IndexVersion | None, results: Sequence[FeedResult], sources: Sequence[str], keep_missing: bool, report: IngestReport) -> SyncPlan:
+def _plan(
+    previous: VersionHead | IndexVersion | None, results: Sequence[FeedResult], sources: Sequence[str], keep_missing: bool, report: IngestReport
+) -> SyncPlan:
     all_complete = len(results) == len(sources) and all(r.complete for r in results)
     plan = plan_sync(previous.posts if previous else (), previous_origin(previous.manifest) if previous else {}, results, all_complete, keep_missing)
     report.new, report.changed, report.unchanged, report.kept, report.retired = plan.new, plan.changed, plan.unchanged, plan.kept, plan.retired
