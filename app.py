@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", parents=[common], help="read feeds into a new index version")
     ingest.add_argument("sources", nargs="*", help="feed files or http(s) URLs (default: the bundled sample feed)")
-    ingest.add_argument("--prune", action="store_true", help="drop posts that are no longer in the feeds")
+    ingest.add_argument("--keep-missing", action="store_true", help="keep posts missing from a complete read (for a feed that is only a window)")
+    ingest.add_argument("--prune", action="store_true", help=argparse.SUPPRESS)  # retiring is now the default on a complete read
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
 
@@ -81,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from cli.ingest import ingest_command
 
-    return ingest_command(settings, args.sources, prune=args.prune, show_progress=not args.no_progress)
+    return ingest_command(settings, args.sources, keep_missing=args.keep_missing, show_progress=not args.no_progress)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,4 +1,6 @@
-"""`app.py ingest`: progress bar on stderr, one summary line on stdout, non-zero exit when nothing was ingested."""
+"""`app.py ingest`: progress bar on stderr, one summary line on stdout, non-zero exit when nothing was ingested.
+
+stderr also names every failed or partly read source, skipped item, warning and retired post."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from settings import Settings
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 
 
-def ingest_command(settings: Settings, sources: list[str], prune: bool = False, show_progress: bool = True, embedder: Embedder | None = None) -> int:
+def ingest_command(settings: Settings, sources: list[str], keep_missing: bool = False, show_progress: bool = True, embedder: Embedder | None = None) -> int:
     bar: tqdm | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -26,7 +28,7 @@ def ingest_command(settings: Settings, sources: list[str], prune: bool = False, 
         bar.update(done - bar.n)
 
     try:
-        report = run_ingest(resolve_sources(sources, settings), index_store(settings), embedder or Embedder(), ingest_options(settings, prune), progress)
+        report = run_ingest(resolve_sources(sources, settings), index_store(settings), embedder or Embedder(), ingest_options(settings, keep_missing), progress)
     except (IngestError, IndexStoreError) as exc:
         print(f"ingest failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -34,12 +36,18 @@ def ingest_command(settings: Settings, sources: list[str], prune: bool = False, 
         if bar is not None:
             bar.close()
     _print_report(report)
-    return EXIT_PARTIAL if report.failures else EXIT_OK
+    return EXIT_PARTIAL if report.failures or report.partial else EXIT_OK
 
 
 def _print_report(report: IngestReport) -> None:
     for failure in report.failures:
         print(f"source failed: {failure}", file=sys.stderr)
+    for source in report.partial:
+        print(f"source read partly (a page failed): {source}; nothing of it was retired", file=sys.stderr)
     for item in report.skipped:
         print(f"skipped {item.item} from {item.source}: {item.reason}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for post in report.retired:
+        print(f"retired: {post.title!r} <{post.url}> (gone from a complete read of {post.source or 'its source'})", file=sys.stderr)
     print(report.summary_line())

@@ -18,11 +18,11 @@ def index_store(settings: Settings) -> IndexStore:
     return IndexStore(settings.data_dir, keep_versions=settings.keep_versions)
 
 
-def ingest_options(settings: Settings, prune: bool = False) -> IngestOptions:
+def ingest_options(settings: Settings, keep_missing: bool = False) -> IngestOptions:
     return IngestOptions(
         chunking=ChunkingConfig(max_tokens=settings.chunk_max_tokens, overlap_tokens=settings.chunk_overlap_tokens),
         index_factory=settings.index_factory,
-        prune=prune,
+        keep_missing=keep_missing,
         limits=FetchLimits(timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes),
         max_pages=settings.feed_max_pages,
     )

@@ -7,16 +7,17 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 
 from index.embedder import Embedder
 from index.errors import IndexStoreError
+from index.manifest import version_manifest
 from index.store import IndexStore
-from index.version import FORMAT_VERSION, IndexVersion, VersionData
-from ingest import Chunk, Chunker, ChunkingConfig, FeedResult, FetchLimits, IngestError, Post, SkippedItem, read_feed
+from index.sync import RetiredPost, SyncPlan, plan_sync, previous_origin
+from index.version import IndexVersion, VersionData, VersionHead, read_head
+from ingest import Chunk, Chunker, ChunkingConfig, FeedResult, FetchLimits, IngestError, Post, SkippedItem, read_source
+from ingest.types import post_key
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,12 @@ class IngestReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    kept: int = 0  # in the index but not in this feed window: kept
-    pruned: int = 0
+    kept: int = 0  # in the index, missing from its source's read, but kept (partial read, source not read, --keep-missing)
+    retired: list[RetiredPost] = field(default_factory=list)  # gone from a complete read of their source
     skipped: list[SkippedItem] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # sources that could not be read at all
+    warnings: list[str] = field(default_factory=list)  # e.g. bad bytes replaced in a feed
+    partial: list[str] = field(default_factory=list)  # sources read only partly: nothing of theirs was retired
     chunks_embedded: int = 0
     texts_embedded: int = 0
     version: str | None = None
@@ -46,17 +49,25 @@ class IngestReport:
         where = f"published {self.version}" if self.published else f"index unchanged ({self.version or 'none'})"
         return (
             f"posts: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, {len(self.skipped)} skipped"
-            f"{f', {self.kept} kept' if self.kept else ''}{f', {self.pruned} pruned' if self.pruned else ''}"
+            f"{f', {self.kept} kept' if self.kept else ''}{f', {len(self.retired)} retired' if self.retired else ''}"
             f" | chunks embedded: {self.chunks_embedded} | {where} | {self.seconds:.1f} s"
             f"{f' | {len(self.failures)} source(s) failed' if self.failures else ''}"
+            f"{f' | {len(self.partial)} source(s) read partly, nothing retired from them' if self.partial else ''}"
+            f"{f' | {len(self.warnings)} warning(s)' if self.warnings else ''}"
+            f"{f' | retired: {self.retired_names()}' if self.retired else ''}"
         )
+
+    def retired_names(self, limit: int = 5) -> str:
+        """The retired posts by title and URL, the first `limit` of them."""
+        names = "; ".join(f"{r.title!r} <{r.url}>" for r in self.retired[:limit])
+        return names + (f"; and {len(self.retired) - limit} more" if len(self.retired) > limit else "")
 
 
 @dataclass(frozen=True)
 class IngestOptions:
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
     index_factory: str = "Flat"  # FAISS index_factory string; exact inner product at this size
-    prune: bool = False  # drop posts that are no longer in the feed
+    keep_missing: bool = False  # keep posts missing from a complete read (a feed that is only a window)
     limits: FetchLimits = field(default_factory=FetchLimits)
     max_pages: int = 100
 
@@ -73,22 +84,45 @@ def run_ingest(
     report = IngestReport(sources=list(sources))
     with store.ingest_lock():
         store.sweep_abandoned_builds()
-        previous = _previous_version(store, embedder)
-        results = _read_sources(sources, options, previous, report)
-        posts = _merge_posts(previous, results, options.prune, report)
-        report.version = previous.name if previous else None
-        same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
-        if previous is not None and same_chunking and not (report.new or report.changed or report.pruned):
+        head = _current_head(store, embedder)  # manifest + posts only: an unchanged source loads no vectors
+        results = _read_sources(sources, options, head, report)
+        plan = _plan(head, results, sources, options.keep_missing, report)
+        if _nothing_to_do(head, options, report):
             report.seconds = time.perf_counter() - started
             return report
+        previous = _previous_version(store, embedder)  # verified in full; an older version if the current is corrupt
+        if (previous.name if previous else None) != (head.name if head else None):
+            plan = _plan(previous, results, sources, options.keep_missing, report)
+            if _nothing_to_do(previous, options, report):
+                report.seconds = time.perf_counter() - started
+                return report
+        posts = plan.posts
+        same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
         chunker = Chunker(options.chunking, embedder.count_tokens)
         chunks = _chunks_for(posts, previous if same_chunking else None, chunker, report)
         data = _embed(posts, chunks, previous, embedder, report, progress)
-        manifest = _manifest(embedder, options, results, previous, data)
+        manifest = version_manifest(embedder, options, results, previous, data, plan)
         report.version = store.publish(manifest, data, options.index_factory)
         report.published = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _current_head(store: IndexStore, embedder: Embedder) -> VersionHead | None:
+    name = store.current_name()
+    if name is None:
+        return None
+    try:
+        return read_head(store.versions_dir / name, embedder.name, embedder.dimension)
+    except IndexStoreError:
+        return None  # the full load below says why, and rolls back
+
+
+def _nothing_to_do(previous: VersionHead | IndexVersion | None, options: IngestOptions, report: IngestReport) -> bool:
+    """No new, changed or retired post, and the same chunking: the current version stays."""
+    report.version = previous.name if previous else None
+    same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
+    return previous is not None and same_chunking and not (report.new or report.changed or report.retired)
 
 
 def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | None:
@@ -102,45 +136,32 @@ def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | N
     return version
 
 
-def _read_sources(sources: Sequence[str], options: IngestOptions, previous: IndexVersion | None, report: IngestReport) -> list[FeedResult]:
+def _read_sources(sources: Sequence[str], options: IngestOptions, previous: VersionHead | None, report: IngestReport) -> list[FeedResult]:
     known = {p.source_hash: p for p in previous.posts} if previous else {}
     results = []
     for source in sources:
         try:
-            result = read_feed(source, options.limits, options.max_pages, known)
+            result = read_source(source, options.limits, options.max_pages, known)
         except IngestError as exc:
             report.failures.append(str(exc))
             continue
         results.append(result)
         report.skipped += result.skipped
+        report.warnings += result.warnings
     if not any(r.posts for r in results):
         problems = "; ".join(report.failures + [f"{s.item}: {s.reason}" for s in report.skipped][:5])
         raise IngestError(f"nothing usable was read, the index is unchanged: {problems or 'no posts'}")
     return results
 
 
-def _merge_posts(previous: IndexVersion | None, results: Iterable[FeedResult], prune: bool, report: IngestReport) -> list[Post]:
-    old = previous.posts_by_guid if previous else {}
-    merged: dict[str, Post] = {}
-    for result in results:
-        for post in result.posts:
-            if post.guid in merged:
-                continue  # the same post from two sources: first source wins
-            merged[post.guid] = post
-            before = old.get(post.guid)
-            if before is None:
-                report.new += 1
-            elif before.source_hash != post.source_hash:
-                report.changed += 1
-            else:
-                report.unchanged += 1
-    missing = [p for guid, p in old.items() if guid not in merged]
-    if prune:
-        report.pruned = len(missing)
-    else:
-        report.kept = len(missing)
-        merged.update((p.guid, p) for p in missing)
-    return list(merged.values())
+def _plan(
+    previous: VersionHead | IndexVersion | None, results: Sequence[FeedResult], sources: Sequence[str], keep_missing: bool, report: IngestReport
+) -> SyncPlan:
+    all_complete = len(results) == len(sources) and all(r.complete for r in results)
+    plan = plan_sync(previous.posts if previous else (), previous_origin(previous.manifest) if previous else {}, results, all_complete, keep_missing)
+    report.new, report.changed, report.unchanged, report.kept, report.retired = plan.new, plan.changed, plan.unchanged, plan.kept, plan.retired
+    report.partial = [r.source for r in results if not r.complete]
+    return plan
 
 
 def _chunks_for(posts: Sequence[Post], reusable: IndexVersion | None, chunker: Chunker, report: IngestReport) -> list[Chunk]:
@@ -148,12 +169,12 @@ def _chunks_for(posts: Sequence[Post], reusable: IndexVersion | None, chunker: C
     old_hash = {}
     if reusable is not None:
         for chunk in reusable.chunks:
-            old_chunks[chunk.post_guid].append(chunk)
-        old_hash = {p.guid: p.source_hash for p in reusable.posts}
+            old_chunks[post_key(chunk.post_guid, chunk.url)].append(chunk)
+        old_hash = {p.key: p.source_hash for p in reusable.posts}
     chunks: list[Chunk] = []
     for post in posts:
-        if old_hash.get(post.guid) == post.source_hash and old_chunks.get(post.guid):
-            chunks += old_chunks[post.guid]
+        if old_hash.get(post.key) == post.source_hash and old_chunks.get(post.key):
+            chunks += old_chunks[post.key]
         else:
             chunks += chunker.chunks(post)
     return chunks
@@ -217,27 +238,3 @@ def _embed(
         question_vectors=np.ascontiguousarray(questions, dtype=np.float32),
         context_vectors=cache.stack([s for c in chunks for s in c.sentence_contexts], dim),
     )
-
-
-def _manifest(embedder: Embedder, options: IngestOptions, results: Sequence[FeedResult], previous: IndexVersion | None, data: VersionData) -> dict[str, Any]:
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    sources = {s["source"]: s for s in (previous.manifest.get("sources", []) if previous else [])}
-    sources.update({r.source: {"source": r.source, "posts": len(r.posts), "pages": r.pages, "read_at": now} for r in results})
-    per_post: dict[str, int] = defaultdict(int)
-    for chunk in data.chunks:
-        per_post[chunk.post_guid] += 1
-    return {
-        "format_version": FORMAT_VERSION,
-        "built_at": now,
-        "embedding": {"model": embedder.name, "dimension": embedder.dimension, "max_seq_length": embedder.max_seq_length, "normalized": True},
-        "index_factory": options.index_factory,
-        "chunking": options.chunking.to_dict(),
-        "sources": sorted(sources.values(), key=lambda s: s["source"]),
-        "posts": {p.guid: {"url": p.url, "title": p.title, "source_hash": p.source_hash, "chunks": per_post[p.guid]} for p in data.posts},
-        "counts": {
-            "posts": len(data.posts),
-            "chunks": len(data.chunks),
-            "sentences": int(data.sentence_vectors.shape[0]),
-            "faq_pairs": sum(1 for c in data.chunks if c.kind == "faq"),
-        },
-    }

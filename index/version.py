@@ -81,6 +81,7 @@ class IndexVersion:
             "posts": m["counts"]["posts"],
             "chunks": m["counts"]["chunks"],
             "sources": m["sources"],
+            "retired": m.get("retired", []),  # posts this version removed: gone from a complete read of their source
         }
 
 
@@ -103,7 +104,11 @@ def write_version(path: Path, manifest: dict[str, Any], data: VersionData, index
     files = sorted(p for p in path.rglob("*") if p.is_file())
     for file in files:
         fsync_path(file)
-    manifest = {**manifest, "files": {str(f.relative_to(path)): _sha256(f) for f in files}}
+    manifest = {
+        **manifest,
+        "files": {str(f.relative_to(path)): _sha256(f) for f in files},
+        "sizes": {str(f.relative_to(path)): f.stat().st_size for f in files},
+    }
     (path / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     fsync_path(path / MANIFEST)
     fsync_path(path / BM25_DIR)
@@ -138,6 +143,33 @@ def check_compatible(manifest: dict[str, Any], model: str, dimension: int, where
         raise IndexMismatchError(
             f"{where}: built with {emb.get('model')} ({emb.get('dimension')} dims), configured model is {model} ({dimension} dims); re-run ingest"
         )
+
+
+@dataclass(frozen=True)
+class VersionHead:
+    """A version's manifest and posts, without its vectors: enough for ingest to see that nothing changed."""
+
+    name: str
+    manifest: dict[str, Any]
+    posts: tuple[Post, ...]
+
+
+def read_head(path: Path, model: str, dimension: int) -> VersionHead:
+    """Manifest and posts of the version at `path`, in a fraction of a full load (no vectors read or hashed).
+
+    posts.jsonl is checked against its sha256 and every other file for presence and size; IndexStoreError
+    (corrupt or mismatched) otherwise. A same-size alteration of a vector file is left to the full load,
+    which verifies every hash and rolls back."""
+    manifest = read_manifest(path)
+    check_compatible(manifest, model, dimension, path)
+    sizes = manifest.get("sizes", {})
+    for name in manifest.get("files", {}):
+        file = path / name
+        if not file.is_file() or (name in sizes and file.stat().st_size != sizes[name]):
+            raise IndexCorruptError(f"{file}: missing or not the size the manifest records")
+    if _sha256(path / POSTS) != manifest.get("files", {}).get(POSTS):
+        raise IndexCorruptError(f"{path / POSTS}: contents do not match the manifest")
+    return VersionHead(path.name, manifest, tuple(Post.from_dict(d) for d in _read_jsonl(path / POSTS)))
 
 
 def load_version(path: Path, model: str, dimension: int, verify: bool = True) -> IndexVersion:

@@ -4,6 +4,7 @@ from ingest.chunk import Chunker, ChunkingConfig
 from ingest.errors import FeedFetchError, FeedParseError, IngestError
 from ingest.feed import parse_feed, read_feed
 from ingest.fetch import FetchLimits, is_url
+from ingest.sources import read_source
 from ingest.types import Chunk, FaqPair, FeedResult, Post, Reference, Section, SkippedItem
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "is_url",
     "parse_feed",
     "read_feed",
+    "read_source",
 ]

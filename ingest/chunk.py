@@ -110,7 +110,7 @@ class Chunker:
 
 def _make_chunk(post: Post, position: int, kind: ChunkKind, heading: str, question: str | None, sentences: list[str]) -> Chunk:
     text = " ".join(sentences)
-    digest = hashlib.sha1(f"{post.guid}\x1f{kind}\x1f{position}\x1f{question}\x1f{text}".encode()).hexdigest()[:16]
+    digest = hashlib.sha1(f"{post.guid}\x1f{post.url}\x1f{kind}\x1f{position}\x1f{question}\x1f{text}".encode()).hexdigest()[:16]
     return Chunk(
         chunk_id=digest,
         post_guid=post.guid,

@@ -9,15 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Tag
-
-from ingest.text import normalize
+from ingest.html import HEADINGS, Block, html_blocks
 from ingest.types import FaqPair, Reference, Section
 
-# Elements whose content is never text a patient should read.
-_DROP = ("script", "style", "iframe", "noscript", "form", "svg", "button", "nav", "template", "object", "embed")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_BLOCKS = (*_HEADINGS, "p", "li", "blockquote", "pre", "dt", "dd", "figcaption", "tr")
+# Part of every entry hash: when cleaning changes, posts are cleaned again on the next ingest (their vectors are
+# reused wherever the text is unchanged). 2: only visible text, shortcodes, text outside <p>, resolved links.
+CLEANER_VERSION = 2
 
 _FAQ_HEADING = re.compile(r"\b(frequently asked questions|faqs?|common questions)\b", re.I)
 _TAKEAWAYS_HEADING = re.compile(r"\b(key takeaways?|takeaways|key points|in summary|summary)\b", re.I)
@@ -40,47 +37,12 @@ class Body:
         return not (any(s.paragraphs for s in self.sections) or self.faqs or self.takeaways)
 
 
-@dataclass
-class _Block:
-    tag: str
-    text: str
-    lead: str  # bold text at the start of a paragraph ("" if none)
-    link: str | None  # first absolute link in the block
-
-
-def clean_html(html: str) -> Body:
-    """Parse a post's HTML into its structure."""
-    blocks = _blocks(html)
+def clean_html(html: str, base_url: str = "") -> Body:
+    """Parse a post's HTML into its structure: only what a reader sees (ingest.html), links resolved against `base_url`."""
     builder = _Builder()
-    for block in blocks:
+    for block in html_blocks(html, base_url):
         builder.add(block)
     return builder.finish()
-
-
-def _blocks(html: str) -> list[_Block]:
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    blocks = []
-    for el in soup.find_all(_BLOCKS):
-        if el.find_parent(_BLOCKS) is not None:
-            continue  # its text is part of the enclosing block
-        text = normalize(el.get_text(" | " if el.name == "tr" else " "))
-        if text:
-            blocks.append(_Block(el.name, text, _lead(el), _first_link(el)))
-    return blocks
-
-
-def _lead(el: Tag) -> str:
-    first = next((c for c in el.children if not (isinstance(c, str) and not c.strip())), None)
-    if isinstance(first, Tag) and first.name in ("strong", "b"):
-        return normalize(first.get_text(" "))
-    return ""
-
-
-def _first_link(el: Tag) -> str | None:
-    link = el.find("a", href=re.compile(r"^https?://"))
-    return str(link["href"]) if isinstance(link, Tag) else None
 
 
 class _Builder:
@@ -97,10 +59,10 @@ class _Builder:
         self.question: str | None = None
         self.answer: list[str] = []
 
-    def add(self, block: _Block) -> None:
+    def add(self, block: Block) -> None:
         if _BOILERPLATE.match(block.text):
             return
-        if block.tag in _HEADINGS:
+        if block.tag in HEADINGS:
             self._heading(block)
         elif self.mode == "references":
             self.references.append(Reference(block.text, block.link))
@@ -111,7 +73,7 @@ class _Builder:
         else:
             self.paragraphs.append(block.text)
 
-    def _heading(self, block: _Block) -> None:
+    def _heading(self, block: Block) -> None:
         if self.mode == "faq" and block.tag in ("h3", "h4", "h5", "h6") and block.text.endswith("?"):
             self._start_question(block.text)
             return
@@ -126,7 +88,7 @@ class _Builder:
         else:
             self.mode = "section"
 
-    def _faq_block(self, block: _Block) -> None:
+    def _faq_block(self, block: Block) -> None:
         if block.lead.endswith("?"):
             self._start_question(block.lead)
             rest = block.text[len(block.lead) :].strip()

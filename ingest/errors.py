@@ -2,7 +2,8 @@
 
 IngestError
 ├── FeedFetchError      the source could not be read (missing file, network, HTTP status, size, timeout)
-└── FeedParseError      the bytes are not a usable feed (malformed XML, HTML page, no valid items)
+├── FeedParseError      the bytes are not a usable feed (malformed XML, HTML page, no valid items)
+└── RestApiUnavailableError   a WordPress site's REST API cannot be used (the site's feed is read instead)
 """
 
 
@@ -16,3 +17,7 @@ class FeedFetchError(IngestError):
 
 class FeedParseError(IngestError):
     """A source was read but holds no usable feed."""
+
+
+class RestApiUnavailableError(IngestError):
+    """A site advertises no usable REST API (disabled, blocked, not WordPress): its feed is read instead."""

@@ -1,23 +1,21 @@
-"""Read RSS 2.0 / Atom feeds (feedparser) into Posts, following WordPress pages for URLs."""
+"""Read RSS 2.0 / Atom feeds (feedparser) into Posts, following WordPress pages for URLs, reading the post's
+page for excerpt-only entries."""
 
 from __future__ import annotations
 
-import calendar
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 
-from ingest.clean import clean_html
-from ingest.errors import FeedFetchError, FeedParseError
+from ingest.decode import repair_encoding
+from ingest.entry import entry_hash, entry_ids, entry_link, entry_to_post, item_label
+from ingest.errors import FeedFetchError, FeedParseError, IngestError
 from ingest.fetch import Fetched, FetchLimits, fetch_url, http_client, is_url, page_url, read_file
-from ingest.text import normalize
-from ingest.types import FeedResult, Post, SkippedItem
+from ingest.pages import PageReader, is_excerpt_only
+from ingest.types import FeedResult, Post, SkippedItem, SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -37,60 +35,107 @@ def read_feed(
     limits = limits or FetchLimits()
     known = known or {}
     if not is_url(source):
-        return parse_feed(read_file(source, limits), known=known)
+        pages = PageReader(limits)
+        try:
+            return parse_feed(read_file(source, limits), known=known, pages=pages)
+        finally:
+            pages.close()
     with http_client(limits) as client:
-        return _read_pages(source, lambda url: fetch_url(client, url, limits), max_pages, known)
+
+        def fetch(url: str) -> Fetched:
+            return fetch_url(client, url, limits)
+
+        return read_pages(source, fetch, max_pages, known, pages=PageReader(limits, fetch))
 
 
-def _read_pages(url: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post]) -> FeedResult:
-    """Follow `?paged=N` until a page is missing, empty, short, or only repeats posts already seen."""
-    first = parse_feed(fetch(url), known=known)
-    posts, skipped = list(first.posts), list(first.skipped)
-    seen = {p.guid for p in posts}
-    page_size, page = len(first.posts) + len(first.skipped), 1
+def read_pages(
+    url: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post], first_page: Fetched | None = None, pages: PageReader | None = None
+) -> FeedResult:
+    """Follow `?paged=N` until a page is missing, empty, short, or only repeats posts already seen.
+
+    The read is complete unless a page failed (other than WordPress's 404 past the last page) or the page limit
+    stopped it: only a complete read may retire posts."""
+    first = parse_feed(first_page or fetch(url), known=known, pages=pages)
+    posts, skipped, warnings = list(first.posts), list(first.skipped), list(first.warnings)
+    unreadable = set(first.unreadable)
+    seen = {p.key for p in posts}
+    page_size, page, complete = len(first.posts) + len(first.skipped), 1, True
     while page < max_pages and page_size > 0:
         page += 1
         try:
-            result = parse_feed(fetch(page_url(url, page)), allow_empty=True, known=known)
+            result = parse_feed(fetch(page_url(url, page)), allow_empty=True, known=known, pages=pages)
         except FeedFetchError as exc:
             if "HTTP 404" not in str(exc):  # WordPress answers 404 past the last page
                 skipped.append(SkippedItem(url, f"page {page}", str(exc)))
+                complete = False
             page -= 1
             break
-        new = [p for p in result.posts if p.guid not in seen]
+        except FeedParseError as exc:
+            skipped.append(SkippedItem(url, f"page {page}", str(exc)))
+            complete, page = False, page - 1
+            break
+        new = [p for p in result.posts if p.key not in seen]
         posts += new
         skipped += result.skipped
-        seen.update(p.guid for p in new)
+        warnings += result.warnings
+        unreadable |= result.unreadable
+        seen.update(p.key for p in new)
         if not new or len(result.posts) + len(result.skipped) < page_size:
             break
     else:
         if page >= max_pages:
             skipped.append(SkippedItem(url, f"page {page + 1}", f"stopped after {max_pages} pages (limit)"))
-    return FeedResult(url, tuple(posts), tuple(skipped), page)
+            complete = False
+    kind: SourceKind = "page-fetch" if pages is not None and pages.fetched else "feed"
+    return FeedResult(url, tuple(posts), tuple(skipped), page, complete, kind, tuple(warnings), frozenset(unreadable))
 
 
-def parse_feed(fetched: Fetched, allow_empty: bool = False, known: Mapping[str, Post] | None = None) -> FeedResult:
-    """Posts from a feed document's bytes. Broken items are skipped and reported, not fatal."""
-    parsed = feedparser.parse(fetched.body, sanitize_html=False, resolve_relative_uris=False)
+def parse_feed(fetched: Fetched, allow_empty: bool = False, known: Mapping[str, Post] | None = None, pages: PageReader | None = None) -> FeedResult:
+    """Posts from a feed document's bytes. Broken items are skipped and reported, not fatal. With `pages`, an
+    excerpt-only entry is read from its post's page (ingest.pages).
+
+    Relative links are resolved against the feed's URL (a file: against the channel's link); bad bytes are
+    replaced one by one and counted in `warnings`."""
+    body, content_type, bad_bytes = repair_encoding(fetched.body, fetched.content_type)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers={"content-type": content_type} if content_type else None)
     source = fetched.source
     if not parsed.get("version") and not parsed.entries:
         raise FeedParseError(f"{source}: {_not_a_feed_reason(parsed, fetched)}")
+    base = source if is_url(source) else str(parsed.feed.get("link", ""))
     posts: dict[str, Post] = {}
     skipped: list[SkippedItem] = []
+    warnings = [f"{source}: {bad_bytes} byte(s) invalid in its encoding were replaced"] if bad_bytes else []
     for number, entry in enumerate(parsed.entries, start=1):
         try:
-            post = (known or {}).get(entry_hash(entry)) or entry_to_post(entry)
+            post = _post(entry, base, known or {}, pages, warnings)
         except FeedParseError as exc:
-            skipped.append(SkippedItem(source, _item_label(entry, number), str(exc)))
+            skipped.append(SkippedItem(source, item_label(entry, number), str(exc), entry_ids(entry, base)))
             continue
-        if post.guid in posts:
-            skipped.append(SkippedItem(source, _item_label(entry, number), f"duplicate guid {post.guid}; kept the first"))
+        if post.key in posts:
+            skipped.append(SkippedItem(source, item_label(entry, number), f"the same post twice (guid {post.guid}, link {post.url}); kept the first"))
             continue
-        posts[post.guid] = post
+        posts[post.key] = post
     if not posts and not allow_empty:
         detail = f"; {len(skipped)} item(s) skipped: " + "; ".join(s.reason for s in skipped[:3]) if skipped else ""
         raise FeedParseError(f"{source}: the feed has no usable posts{detail}")
-    return FeedResult(source, tuple(posts.values()), tuple(skipped))
+    unreadable = frozenset(i for s in skipped for i in s.ids)
+    kind: SourceKind = "page-fetch" if pages is not None and pages.fetched else "feed"
+    return FeedResult(source, tuple(posts.values()), tuple(skipped), kind=kind, warnings=tuple(warnings), unreadable=unreadable)
+
+
+def _post(entry: Any, base: str, known: Mapping[str, Post], pages: PageReader | None, warnings: list[str]) -> Post:
+    """The entry's post; for an excerpt-only entry, the article on the post's page (the excerpt if the page fails)."""
+    own_hash = entry_hash(entry, base)
+    if pages is None or not is_excerpt_only(entry):
+        return known.get(own_hash) or entry_to_post(entry, base)
+    url = entry_link(entry, base)
+    try:
+        article = pages.article_html(url)
+    except IngestError as exc:
+        warnings.append(f"{exc}; indexed the feed's excerpt instead")
+        return known.get(own_hash) or entry_to_post(entry, base)
+    page_hash = hashlib.sha256(f"{own_hash}\x1f{article}".encode()).hexdigest()
+    return known.get(page_hash) or entry_to_post(entry, base, html=article, source_hash=page_hash)
 
 
 def _not_a_feed_reason(parsed: Any, fetched: Fetched) -> str:
@@ -101,61 +146,3 @@ def _not_a_feed_reason(parsed: Any, fetched: Fetched) -> str:
         return "the document is empty"
     error = parsed.get("bozo_exception")
     return f"not a readable RSS or Atom feed ({error})" if error else "not an RSS or Atom feed"
-
-
-def _item_label(entry: Any, number: int) -> str:
-    title = normalize(str(entry.get("title", "")))[:80]
-    return f"item {number}" + (f" ({title!r})" if title else "")
-
-
-def entry_to_post(entry: Any) -> Post:
-    """One feed entry as a Post; raises FeedParseError naming what is missing."""
-    title = normalize(str(entry.get("title", "")))
-    url = str(entry.get("link", "")).strip()
-    html = _content_html(entry)
-    if not title:
-        raise FeedParseError("no title")
-    if not is_url(url):
-        raise FeedParseError("no link to the post")
-    if not html.strip():
-        raise FeedParseError("no content")
-    body = clean_html(html)
-    if body.is_empty:
-        raise FeedParseError("no readable text in the content")
-    return Post(
-        guid=str(entry.get("id") or url).strip(),
-        url=url,
-        slug=urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or urlsplit(url).netloc,
-        title=title,
-        author=normalize(str(entry.get("author", ""))),
-        published=_iso(entry.get("published_parsed")),
-        updated=_iso(dict.get(entry, "updated_parsed")),  # dict.get: no fallback to `published`
-        categories=tuple(dict.fromkeys(normalize(t.get("term", "")) for t in entry.get("tags", []) if t.get("term"))),
-        sections=body.sections,
-        faqs=body.faqs,
-        takeaways=body.takeaways,
-        references=body.references,
-        source_hash=entry_hash(entry),
-    )
-
-
-def _content_html(entry: Any) -> str:
-    contents = entry.get("content") or []
-    if contents:
-        return "\n".join(str(c.get("value", "")) for c in contents)
-    return str(entry.get("summary", ""))
-
-
-def entry_hash(entry: Any) -> str:
-    """A hash of everything of an entry that ends up in a Post: equal hash, equal post."""
-    keys = ("id", "link", "title", "author", "published", "updated", "summary")
-    payload: dict[str, object] = {k: str(dict.get(entry, k, "")) for k in keys}
-    payload["content"] = _content_html(entry)
-    payload["tags"] = [t.get("term", "") for t in entry.get("tags", [])]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _iso(parsed_time: Any) -> str | None:
-    if not parsed_time:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(parsed_time), UTC).isoformat()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -27,6 +28,7 @@ class Fetched:
     body: bytes
     content_type: str
     status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)  # response headers, lower-case names
 
 
 def is_url(source: str) -> bool:
@@ -51,7 +53,7 @@ def fetch_url(client: httpx.Client, url: str, limits: FetchLimits) -> Fetched:
             if response.status_code >= 400:
                 raise FeedFetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
             body = _read_capped(response, url, limits, deadline)
-            return Fetched(url, body, response.headers.get("content-type", ""), response.status_code)
+            return Fetched(url, body, response.headers.get("content-type", ""), response.status_code, {k.lower(): v for k, v in response.headers.items()})
     except httpx.TimeoutException as exc:
         raise FeedFetchError(f"{url}: timed out after {limits.timeout_s:g} s") from exc
     except httpx.TooManyRedirects as exc:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import blingfire
+from bs4 import BeautifulSoup
 
 _QUOTES = str.maketrans(
     {
@@ -36,6 +37,14 @@ def normalize(text: str) -> str:
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACE.sub(" ", text))
     return text.strip()
+
+
+def plain_text(markup: str) -> str:
+    """A title, author or category as plain text: HTML entities and tags (WordPress writes titles as HTML,
+    often inside CDATA: `Ketamine&#8217;s Role &amp; <em>Sleep</em>`) decoded once, then normalised."""
+    if "<" in markup or "&" in markup:
+        markup = BeautifulSoup(markup, "html.parser").get_text()
+    return normalize(markup)
 
 
 # blingfire splits after a title that opens a sentence ("... treatment. Dr. Herman ..."): glue those back

@@ -32,6 +32,14 @@ class FaqPair:
     answer: str
 
 
+SourceKind = Literal["feed", "rest-api", "page-fetch"]
+
+
+def post_key(guid: str, url: str) -> str:
+    """The identity of the post with this guid and link (`Post.key`, also computable from a Chunk)."""
+    return f"{guid} {url}"
+
+
 @dataclass(frozen=True)
 class Post:
     """One blog post, cleaned into structure."""
@@ -49,6 +57,11 @@ class Post:
     takeaways: tuple[str, ...]
     references: tuple[Reference, ...]
     source_hash: str  # hash of the raw entry: unchanged raw entry means unchanged post
+
+    @property
+    def key(self) -> str:
+        """A post's identity: guid *and* link (after a migration two posts can share a guid)."""
+        return post_key(self.guid, self.url)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,6 +126,7 @@ class SkippedItem:
     source: str
     item: str
     reason: str
+    ids: tuple[str, ...] = ()  # the item's guid and link when known
 
 
 @dataclass(frozen=True)
@@ -123,3 +137,9 @@ class FeedResult:
     posts: tuple[Post, ...]
     skipped: tuple[SkippedItem, ...] = field(default_factory=tuple)
     pages: int = 1
+    # Every page was read without error: a post missing from a complete read is gone from the site.
+    complete: bool = True
+    kind: SourceKind = "feed"  # feed | rest-api (WordPress REST API) | page-fetch (excerpt-only feed + post pages)
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # e.g. bad bytes replaced
+    # guids and links of items that were seen but could not be read: their posts are never retired for it
+    unreadable: frozenset[str] = field(default_factory=frozenset)

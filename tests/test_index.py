@@ -21,8 +21,8 @@ from tests.conftest import PROJECT
 from tests.httpserver import FeedServer, Reply
 
 
-def ingest(data_dir: Path, embedder: Embedder, *sources: str, prune: bool = False):
-    return run_ingest(list(sources), IndexStore(data_dir), embedder, IngestOptions(prune=prune))
+def ingest(data_dir: Path, embedder: Embedder, *sources: str, keep_missing: bool = False):
+    return run_ingest(list(sources), IndexStore(data_dir), embedder, IngestOptions(keep_missing=keep_missing))
 
 
 def write(tmp_path: Path, name: str, content: bytes) -> str:
@@ -88,13 +88,13 @@ def test_changed_post_reembeds_only_its_chunks(tmp_path: Path, embedder: Embedde
     assert second.chunks_embedded == 1  # only the edited section's chunk
 
 
-def test_posts_missing_from_the_feed_are_kept_unless_pruned(tmp_path: Path, embedder: Embedder) -> None:
-    ingest(tmp_path / "d", embedder, write(tmp_path, "both.xml", feeds.rss(feeds.item("old-post"), feeds.item("new-post"))))
-    window = write(tmp_path, "window.xml", feeds.rss(feeds.item("new-post")))
-    kept = ingest(tmp_path / "d", embedder, window)
-    assert kept.kept == 1 and not kept.published
-    pruned = ingest(tmp_path / "d", embedder, window, prune=True)
-    assert pruned.pruned == 1 and pruned.published
+def test_posts_missing_from_a_window_feed_are_kept_with_keep_missing(tmp_path: Path, embedder: Embedder) -> None:
+    ingest(tmp_path / "d", embedder, write(tmp_path, "feed.xml", feeds.rss(feeds.item("old-post"), feeds.item("new-post"))))
+    window = write(tmp_path, "feed.xml", feeds.rss(feeds.item("new-post")))
+    kept = ingest(tmp_path / "d", embedder, window, keep_missing=True)
+    assert kept.kept == 1 and not kept.retired and not kept.published
+    retired = ingest(tmp_path / "d", embedder, window)
+    assert [r.title for r in retired.retired] == ["Old Post"] and retired.published
     version = IndexStore(tmp_path / "d").load_current(embedder.name, embedder.dimension)
     assert [p.slug for p in version.posts] == ["new-post"]
 

@@ -58,11 +58,11 @@ def test_broken_items_are_reported_and_good_ones_ingested(tmp_path: Path, embedd
     no_content = feeds.item("empty-body", html="")
     only_script = feeds.item("script-only", html="<script>alert(1)</script>")
     dup_a = feeds.item("infusions", guid="same")
-    dup_b = feeds.item("sgb-basics", guid="same")
+    dup_b = feeds.item("infusions", guid="same")
     source = write(tmp_path, "mixed.xml", feeds.rss(feeds.item("good-post"), no_title, no_content, only_script, dup_a, dup_b))
     assert run(tmp_path / "d", embedder, source) == EXIT_OK
     out = capsys.readouterr()
-    assert "no title" in out.err and "no content" in out.err and "no readable text" in out.err and "duplicate guid same" in out.err
+    assert "no title" in out.err and "no content" in out.err and "no readable text" in out.err and "the same post twice (guid same" in out.err
     assert "2 new" in out.out and "4 skipped" in out.out
     version = IndexStore(tmp_path / "d").load_current(embedder.name, embedder.dimension)
     assert {p.slug for p in version.posts} == {"good-post", "infusions"}

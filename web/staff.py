@@ -9,7 +9,7 @@ import gradio as gr
 import numpy as np
 
 from chatbot.types import Answer
-from web.render import answer_html
+from web.render import answer_html, esc
 from web.service import ChatService
 
 PASSAGE_COLUMNS = ["rank", "cited", "score", "dense", "lexical (BM25)", "fused (RRF)", "best sentence", "FAQ question", "post", "section", "kind", "passage"]
@@ -215,7 +215,9 @@ def build_staff_console(service: ChatService) -> gr.Blocks:
                     return f"Running: {job.stage}{progress}", index_summary(), gr.Timer(active=True)
                 if job.error:
                     return f"**Re-ingest failed; the served index is unchanged.** {job.error}", index_summary(), gr.Timer(active=False)
-                text = f"Done: {job.report.summary_line()}" if job.report else ""
+                text = esc(f"Done: {job.report.summary_line()}") if job.report else ""
+                if job.report and job.report.retired:  # posts gone from a complete read of their source
+                    text += "\n\n**Retired (no longer on the site):**\n" + "\n".join(f"- {esc(r.title)} ({esc(r.url)})" for r in job.report.retired)
                 return text, index_summary(), gr.Timer(active=False)
 
             reingest.click(start, sources, [status, timer])
