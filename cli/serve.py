@@ -72,5 +72,8 @@ def serve_command(settings: Settings) -> int:
     purge_daily(service, settings.retention_days)
     app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)
     print(f"serving on http://{settings.host}:{settings.port}/chat/ (index {service.assistant.version.name})", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+    finally:
+        getattr(service.store, "close", lambda: None)()  # SIGTERM: buffered turns are written, or their loss is logged and counted
     return 0

@@ -50,15 +50,44 @@ def migrate(engine: Engine) -> None:
 
 
 class SqlStore:
-    def __init__(self, url: str, run_migrations: bool = True) -> None:
+    """`wait_for_database`: a database that cannot be prepared at start-up (PostgreSQL down, a
+    read-only SQLite location) is not an error: every later call tries again, and until one succeeds
+    the store is unhealthy and its calls raise StoreError (writes wait in BufferedStore)."""
+
+    def __init__(self, url: str, run_migrations: bool = True, wait_for_database: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.recreated_at: datetime | None = None
+        self.unprepared = ""  # why the database could not be prepared yet ("" once it is)
         if run_migrations:
             try:
-                migrate(self.engine)
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot prepare the conversation database: {exc}") from exc
+                self._prepare()
+            except StoreError as exc:
+                if not wait_for_database:
+                    raise
+                self.unprepared = str(exc).splitlines()[0][:300]
+                log.error("conversation database unavailable at start-up; answering without it and retrying: %s", self.unprepared)
+
+    def _prepare(self) -> None:
+        path = self._sqlite_file()
+        try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            migrate(self.engine)
+        except (SQLAlchemyError, OSError) as exc:
+            self.engine.dispose()
+            raise StoreError(f"cannot prepare the conversation database: {exc}") from exc
+
+    def _ensure_prepared(self) -> None:
+        if self.unprepared:
+            self._prepare()
+            self.unprepared = ""
+            log.warning("conversation database prepared after start-up")
+
+    def reset(self) -> None:
+        """Drop pooled connections after a failed write: a SQLite connection opened while the file was
+        read-only stays read-only, and one to a restarted PostgreSQL is dead."""
+        self.engine.dispose()
 
     def _sqlite_file(self) -> Path | None:
         database = self.engine.url.database
@@ -79,6 +108,7 @@ class SqlStore:
         self.recreated_at = datetime.now(UTC)
 
     def record_turn(self, turn: Turn) -> str:
+        self._ensure_prepared()
         self._recreate_if_gone()
         row = {
             "id": turn.id,
@@ -112,6 +142,7 @@ class SqlStore:
         self._write(update(turns).where(turns.c.id == turn_id).values(feedback=value))
 
     def _write(self, statement: Any) -> None:
+        self._ensure_prepared()
         try:
             with self.engine.begin() as db:
                 db.execute(statement)
@@ -119,6 +150,7 @@ class SqlStore:
             raise StoreError(str(exc)) from exc
 
     def _read(self, statement: Any) -> list[Any]:
+        self._ensure_prepared()
         try:
             with self.engine.connect() as db:
                 return list(db.execute(statement))
@@ -191,6 +223,10 @@ class SqlStore:
             raise StoreError(str(exc)) from exc
 
     def healthy(self) -> tuple[bool, str]:
+        try:
+            self._ensure_prepared()
+        except StoreError as exc:
+            return False, f"{self.engine.dialect.name}: not ready since start-up: {exc}".splitlines()[0][:300]
         path = self._sqlite_file()
         if path is not None and not path.exists():
             return False, f"sqlite: {path} is missing (it will be recreated on the next write)"
