@@ -75,7 +75,7 @@ def same_origin(scope: Scope) -> bool:
     """Does the request's Origin (or Referer) name the host it was sent to?"""
     headers = _headers(scope)
     source = headers.get("origin") or headers.get("referer") or ""
-    host = headers.get("x-forwarded-host") or headers.get("host") or ""
+    host = headers.get("host") or ""  # the proxy passes the Host the browser used (proxy_set_header Host $host)
     return bool(source) and source != "null" and urlsplit(source).netloc.lower() == host.lower()
 
 
