@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted (purged) text is overwritten, not left in free pages
             cursor.close()
 
         return engine
@@ -73,6 +75,8 @@ class SqlStore:
         try:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                # owner-only: SQLite gives its -wal and -shm files the database file's mode
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             migrate(self.engine)
         except (SQLAlchemyError, OSError) as exc:
             self.engine.dispose()
@@ -218,7 +222,11 @@ class SqlStore:
             with self.engine.begin() as db:
                 old = select(turns.c.id).where(turns.c.created_at < cutoff)
                 db.execute(delete(crisis_reviews).where(crisis_reviews.c.turn_id.in_(old)))
-                return int(db.execute(delete(turns).where(turns.c.created_at < cutoff)).rowcount or 0)
+                removed = int(db.execute(delete(turns).where(turns.c.created_at < cutoff)).rowcount or 0)
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.connect() as db:  # the purged text must not live on in the write-ahead log
+                    db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return removed
         except SQLAlchemyError as exc:
             raise StoreError(str(exc)) from exc
 

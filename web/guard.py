@@ -115,6 +115,8 @@ class Guard:
         if staff and method == "POST" and path.rstrip("/") == "/staff/login":
             await self._login(scope, body, replay, send)
             return
+        if staff and _https(scope):
+            scope = _without_unsecure_cookie(scope)  # over https only the Secure session cookie counts
         await self.app(scope, replay, _staff_send(scope, send) if staff else send)
 
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
@@ -176,7 +178,7 @@ def _replay(body: bytes, original: Receive) -> Receive:
 
 def _staff_send(scope: Scope, send: Send) -> Send:
     """Session cookies SameSite=Strict (no cookie-only twin over https); no CORS grant to other origins."""
-    https = scope.get("scheme") == "https" or _headers(scope).get("x-forwarded-proto") == "https"
+    https = _https(scope)
     foreign = not same_origin(scope)
 
     async def wrapped(message: Message) -> None:
@@ -195,6 +197,20 @@ def _staff_send(scope: Scope, send: Send) -> Send:
         await send(message)
 
     return wrapped
+
+
+def _https(scope: Scope) -> bool:
+    return scope.get("scheme") == "https" or _headers(scope).get("x-forwarded-proto") == "https"
+
+
+def _without_unsecure_cookie(scope: Scope) -> Scope:
+    headers = []
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"cookie":
+            kept = [c for c in value.split(b";") if not c.strip().startswith(b"access-token-unsecure")]
+            value = b";".join(kept)
+        headers.append((key, value))
+    return {**scope, "headers": headers}
 
 
 def _strict(cookie: bytes) -> bytes:
