@@ -142,3 +142,11 @@ def test_login_time_does_not_tell_whether_a_user_exists(served: tuple[str, objec
 
     known, unknown = timed(STAFF_USER), timed("nobody")
     assert unknown > 0.5 * known
+
+
+def test_a_crisis_message_with_invalid_utf8_still_gets_the_crisis_card(served: tuple[str, object]) -> None:
+    url, _ = served
+    body = b'{"question": "i want to kill myself tonight \xff\xfe"}'
+    reply = httpx.post(f"{url}/api/ask", content=body, headers={"Content-Type": "application/json"}, timeout=60)
+    assert reply.status_code == 200
+    assert reply.json()["route"] == "crisis" and reply.json()["crisis_resources"]

@@ -111,6 +111,8 @@ class Guard:
             if too_large:
                 await _json(send, 413, self.error_body("request_too_large", f"the body is over {self.max_body:,} bytes"), [(b"connection", b"close")])
                 return
+        if path.startswith("/api/"):
+            body = _valid_utf8(body)
         replay = _replay(body, receive) if method not in SAFE_METHODS else receive
         if staff and method == "POST" and path.rstrip("/") == "/staff/login":
             await self._login(scope, body, replay, send)
@@ -197,6 +199,16 @@ def _staff_send(scope: Scope, send: Send) -> Send:
         await send(message)
 
     return wrapped
+
+
+def _valid_utf8(body: bytes) -> bytes:
+    """Invalid bytes become U+FFFD: a crisis message with one bad byte is still read (and answered
+    with the crisis card), not refused as malformed."""
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        return body.decode("utf-8", "replace").encode("utf-8")
 
 
 def _https(scope: Scope) -> bool:
