@@ -51,6 +51,15 @@ def frame_ancestors(allowed: list[str]) -> str:
     return f"frame-ancestors {sources}"
 
 
+# The pages' own policy: everything from this origin only, no plug-ins, forms post here only. Gradio's
+# front end needs inline scripts and styles and builds functions at run time ('unsafe-eval').
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
 def create_app(
     service: ChatService, *, embed_origins: list[str], staff: StaffCredentials | None, max_chars: int = 2000, throttle: LoginThrottle | None = None
 ) -> FastAPI:
@@ -65,7 +74,10 @@ def create_app(
         response = await call_next(request)
         # only the patient chat may be framed (by the origins in the setting); nothing else, least of all /staff
         framable = request.url.path.startswith("/chat")
-        response.headers["Content-Security-Policy"] = chat_policy if framable else "frame-ancestors 'none'"
+        framing = chat_policy if framable else "frame-ancestors 'none'"
+        # the product's pages (not /widget-demo: it stands for the clinic's own site, which loads the widget from elsewhere)
+        html = response.headers.get("content-type", "").startswith("text/html") and request.url.path.startswith(("/chat", "/staff"))
+        response.headers["Content-Security-Policy"] = f"{PAGE_POLICY}; {framing}" if html else framing
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
