@@ -238,12 +238,13 @@ class SqlStore:
         path = self._sqlite_file()
         if path is not None and not path.exists():
             return False, f"sqlite: {path} is missing (it will be recreated on the next write)"
-        if self.recreated_at and datetime.now(UTC) - self.recreated_at < timedelta(hours=1):
-            return False, f"sqlite: {path} was missing and was recreated at {self.recreated_at.isoformat(timespec='seconds')}"
         try:
             self._read(select(func.count()).select_from(crisis_weekly))
         except StoreError as exc:
             return False, f"{self.engine.dialect.name}: {exc}".splitlines()[0][:300]
+        if self.recreated_at and datetime.now(UTC) - self.recreated_at < timedelta(hours=24):
+            # said for a day, but ready: the new database takes writes (the loss was logged when it happened)
+            return True, f"sqlite: {path} was missing and was recreated at {self.recreated_at.isoformat(timespec='seconds')}"
         return True, self.engine.dialect.name
 
 
