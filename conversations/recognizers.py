@@ -81,7 +81,7 @@ PATTERNS: dict[str, list[tuple[str, float]]] = {
 
 # a name follows these; the name is taken word by word while words may be names
 _NAME_CUE = re.compile(
-    r"(?:\b(?:my\s+name\s+is|my\s+name'?s|name\s*:|names?\s+is|i\s+am|i'?m|this\s+is|it'?s|call\s+me|named|called|soy|me\s+llamo"
+    r"(?:\b(?:my\s+name\s+is|my\s+name'?s|(?:first|last|given|family|sur)\s*name(?:\s+is)?|mrs?\.?|ms\.?|miss|mx\.?|name\s*:|names?\s+is|i\s+am|i'?m|this\s+is|it'?s|call\s+me|named|called|soy|me\s+llamo"
     r"|sincerely|regards|cheers|best|thanks|thank\s+you(?:\s+so\s+much)?|love)[,:]?"
     r"|\bmy\s+(?:husband|wife|son|daughter|partner|friend|mom|mother|dad|father|brother|sister|boyfriend|girlfriend|fianc[ée]e?"
     r"|child|kid|aunt|uncle|cousin|grandma|grandpa|grandmother|grandfather|therapist|psychiatrist|doctor|provider|counselor)\b,?"

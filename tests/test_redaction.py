@@ -18,7 +18,7 @@ from conversations.sql import SqlStore
 from eval.redaction import evaluate, load_rows
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
-PROBES = load_rows(EVAL / "redaction-dev.jsonl") + load_rows(EVAL / "redaction-blind.jsonl")
+PROBES = [row for name in ("dev", "blind", "blind2") for row in load_rows(EVAL / f"redaction-{name}.jsonl")]
 
 
 @pytest.fixture(scope="module")
