@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     # operations
     index_poll_s: float = Field(10.0, description="How often `serve` checks for a newly published index version (replicas pick it up).")
     trusted_proxies: str = Field(
-        "127.0.0.1", description="Proxies whose X-Forwarded-For is trusted for client addresses (comma list, or * behind a private proxy)."
+        "127.0.0.1", description="Proxies whose X-Forwarded-For is trusted for client addresses (comma list of the proxies' own addresses)."
     )
     log_message_text: bool = Field(False, description="Include patient message text in the JSON logs (off: health information stays out of logs).")
 

@@ -66,11 +66,21 @@ def staff_credentials(settings: Settings) -> StaffCredentials | None:
 
 
 def serve_command(settings: Settings) -> int:
+    from chatbot.safety.messages import DISCLAIMER
+    from index import IndexStoreError
+
     configure_json_logging()
-    service = build_service(settings)
+    try:
+        service = build_service(settings)
+    except (IndexStoreError, OSError) as exc:  # e.g. every index version corrupt: say so, no traceback
+        print(f"serve: cannot load an index from {settings.data_dir}: {exc}\nRe-run `python app.py ingest`.\n\n{DISCLAIMER}", file=sys.stderr)
+        return 1
     service.watch_index(settings.index_poll_s)
     purge_daily(service, settings.retention_days)
     app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)
     print(f"serving on http://{settings.host}:{settings.port}/chat/ (index {service.assistant.version.name})", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+    finally:
+        getattr(service.store, "close", lambda: None)()  # SIGTERM: buffered turns are written, or their loss is logged and counted
     return 0

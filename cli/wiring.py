@@ -37,7 +37,8 @@ def resolve_sources(sources: list[str] | None, settings: Settings) -> list[str]:
 def conversation_store(settings: Settings) -> BufferedStore:
     """SQL store (SQLite in the data directory by default), migrated, behind the redacting write buffer."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return BufferedStore(SqlStore(settings.conversation_db_url()), make_redactor(settings.redaction), max_buffer=settings.store_buffer)
+    store = SqlStore(settings.conversation_db_url(), wait_for_database=True)  # answers never wait for the database
+    return BufferedStore(store, make_redactor(settings.redaction), max_buffer=settings.store_buffer)
 
 
 def ensure_index(settings: Settings, embedder: Embedder) -> None:

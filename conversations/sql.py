@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted (purged) text is overwritten, not left in free pages
             cursor.close()
 
         return engine
@@ -50,15 +52,46 @@ def migrate(engine: Engine) -> None:
 
 
 class SqlStore:
-    def __init__(self, url: str, run_migrations: bool = True) -> None:
+    """`wait_for_database`: a database that cannot be prepared at start-up (PostgreSQL down, a
+    read-only SQLite location) is not an error: every later call tries again, and until one succeeds
+    the store is unhealthy and its calls raise StoreError (writes wait in BufferedStore)."""
+
+    def __init__(self, url: str, run_migrations: bool = True, wait_for_database: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.recreated_at: datetime | None = None
+        self.unprepared = ""  # why the database could not be prepared yet ("" once it is)
         if run_migrations:
             try:
-                migrate(self.engine)
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot prepare the conversation database: {exc}") from exc
+                self._prepare()
+            except StoreError as exc:
+                if not wait_for_database:
+                    raise
+                self.unprepared = str(exc).splitlines()[0][:300]
+                log.error("conversation database unavailable at start-up; answering without it and retrying: %s", self.unprepared)
+
+    def _prepare(self) -> None:
+        path = self._sqlite_file()
+        try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # owner-only: SQLite gives its -wal and -shm files the database file's mode
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            migrate(self.engine)
+        except (SQLAlchemyError, OSError) as exc:
+            self.engine.dispose()
+            raise StoreError(f"cannot prepare the conversation database: {exc}") from exc
+
+    def _ensure_prepared(self) -> None:
+        if self.unprepared:
+            self._prepare()
+            self.unprepared = ""
+            log.warning("conversation database prepared after start-up")
+
+    def reset(self) -> None:
+        """Drop pooled connections after a failed write: a SQLite connection opened while the file was
+        read-only stays read-only, and one to a restarted PostgreSQL is dead."""
+        self.engine.dispose()
 
     def _sqlite_file(self) -> Path | None:
         database = self.engine.url.database
@@ -79,6 +112,7 @@ class SqlStore:
         self.recreated_at = datetime.now(UTC)
 
     def record_turn(self, turn: Turn) -> str:
+        self._ensure_prepared()
         self._recreate_if_gone()
         row = {
             "id": turn.id,
@@ -112,6 +146,7 @@ class SqlStore:
         self._write(update(turns).where(turns.c.id == turn_id).values(feedback=value))
 
     def _write(self, statement: Any) -> None:
+        self._ensure_prepared()
         try:
             with self.engine.begin() as db:
                 db.execute(statement)
@@ -119,6 +154,7 @@ class SqlStore:
             raise StoreError(str(exc)) from exc
 
     def _read(self, statement: Any) -> list[Any]:
+        self._ensure_prepared()
         try:
             with self.engine.connect() as db:
                 return list(db.execute(statement))
@@ -186,20 +222,29 @@ class SqlStore:
             with self.engine.begin() as db:
                 old = select(turns.c.id).where(turns.c.created_at < cutoff)
                 db.execute(delete(crisis_reviews).where(crisis_reviews.c.turn_id.in_(old)))
-                return int(db.execute(delete(turns).where(turns.c.created_at < cutoff)).rowcount or 0)
+                removed = int(db.execute(delete(turns).where(turns.c.created_at < cutoff)).rowcount or 0)
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.connect() as db:  # the purged text must not live on in the write-ahead log
+                    db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return removed
         except SQLAlchemyError as exc:
             raise StoreError(str(exc)) from exc
 
     def healthy(self) -> tuple[bool, str]:
+        try:
+            self._ensure_prepared()
+        except StoreError as exc:
+            return False, f"{self.engine.dialect.name}: not ready since start-up: {exc}".splitlines()[0][:300]
         path = self._sqlite_file()
         if path is not None and not path.exists():
             return False, f"sqlite: {path} is missing (it will be recreated on the next write)"
-        if self.recreated_at and datetime.now(UTC) - self.recreated_at < timedelta(hours=1):
-            return False, f"sqlite: {path} was missing and was recreated at {self.recreated_at.isoformat(timespec='seconds')}"
         try:
             self._read(select(func.count()).select_from(crisis_weekly))
         except StoreError as exc:
             return False, f"{self.engine.dialect.name}: {exc}".splitlines()[0][:300]
+        if self.recreated_at and datetime.now(UTC) - self.recreated_at < timedelta(hours=24):
+            # said for a day, but ready: the new database takes writes (the loss was logged when it happened)
+            return True, f"sqlite: {path} was missing and was recreated at {self.recreated_at.isoformat(timespec='seconds')}"
         return True, self.engine.dialect.name
 
 

@@ -50,7 +50,8 @@ def test_the_database_file_deleted_under_a_running_app(assistant: Assistant, sam
     assert client.post("/api/ask", json={"question": "What is KAP?"}).json()["route"] == "answered"
     assert service.store.flush(5)  # type: ignore[attr-defined]
     assert [t.question for t in service.store.export()] == ["What is KAP?"]  # type: ignore[attr-defined]  (in a new database)
-    assert "recreated" in client.get("/readyz").json()["store"]["detail"]
+    ready = client.get("/readyz").json()
+    assert "recreated" in ready["store"]["detail"] and ready["status"] == "ready"  # said, but no longer degraded
 
 
 def test_reingest_while_serving_fails_no_request(assistant: Assistant, sample_copy: Path, embedder: Embedder, tmp_path: Path) -> None:

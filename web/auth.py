@@ -4,6 +4,7 @@ app never has a default password."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -45,4 +46,13 @@ class StaffCredentials:
         return cls(username, hash_password(password), password)
 
     def check(self, username: str, password: str) -> bool:
-        return hmac.compare_digest(username.encode(), self.username.encode()) and verify_password(password, self.password_hash)
+        """Constant time: the hash is computed whether or not the user name is right, so the time of
+        an answer does not tell which user names exist."""
+        name_ok = hmac.compare_digest(username.encode(), self.username.encode())
+        password_ok = verify_password(password, self.password_hash)
+        return name_ok and password_ok
+
+    async def acheck(self, username: str, password: str) -> bool:
+        """`check` in a worker thread: scrypt takes ~50 ms of CPU and must not stall the event loop
+        (health probes and every patient's chat share it)."""
+        return await asyncio.to_thread(self.check, username, password)

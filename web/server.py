@@ -17,10 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatbot.safety import messages as m
 from web.auth import StaffCredentials
+from web.guard import Guard, LoginThrottle
 from web.patient import build_patient_chat
 from web.render import CSS
 from web.service import ChatService, new_conversation_id
 from web.staff import build_staff_console
+from web.staff_routes import add_staff_routes
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -49,19 +51,33 @@ def frame_ancestors(allowed: list[str]) -> str:
     return f"frame-ancestors {sources}"
 
 
-def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCredentials | None, max_chars: int = 2000) -> FastAPI:
+# The pages' own policy: everything from this origin only, no plug-ins, forms post here only. Gradio's
+# front end needs inline scripts and styles and builds functions at run time ('unsafe-eval').
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def create_app(
+    service: ChatService, *, embed_origins: list[str], staff: StaffCredentials | None, max_chars: int = 2000, throttle: LoginThrottle | None = None
+) -> FastAPI:
     app = FastAPI(title="Soft Reboot FAQ assistant", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     chat_policy = frame_ancestors(embed_origins)
 
+    # closed routes, the body limit on bytes read, same-origin staff console, login throttling (web/guard.py)
+    app.add_middleware(Guard, max_body=MAX_BODY_BYTES, error_body=error_body, throttle=throttle)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return JSONResponse(error_body("request_too_large", f"the body is over {MAX_BODY_BYTES:,} bytes"), status_code=413)
         response = await call_next(request)
         # only the patient chat may be framed (by the origins in the setting); nothing else, least of all /staff
         framable = request.url.path.startswith("/chat")
-        response.headers["Content-Security-Policy"] = chat_policy if framable else "frame-ancestors 'none'"
+        framing = chat_policy if framable else "frame-ancestors 'none'"
+        # the product's pages (not /widget-demo: it stands for the clinic's own site, which loads the widget from elsewhere)
+        html = response.headers.get("content-type", "").startswith("text/html") and request.url.path.startswith(("/chat", "/staff"))
+        response.headers["Content-Security-Policy"] = f"{PAGE_POLICY}; {framing}" if html else framing
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
@@ -119,11 +135,12 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
 
     gr.mount_gradio_app(app, build_patient_chat(service, max_chars), path="/chat", css=CSS, footer_links=[], show_error=False)
     if staff is not None:
+        add_staff_routes(app, service)  # before the mount: export and logout are ours, not Gradio's
         gr.mount_gradio_app(
             app,
             build_staff_console(service),
             path="/staff",
-            auth=staff.check,
+            auth=staff.acheck,
             auth_message="Soft Reboot staff console: sign in with the staff credentials.",
             css=CSS,
             footer_links=[],

@@ -12,6 +12,12 @@ from chatbot.types import Answer
 from web.render import answer_html, esc
 from web.service import ChatService
 
+EXPORT_FORMS = (
+    "<p>Export (redacted; crisis turns flagged): "
+    '<form method="post" action="/staff/export.csv" style="display:inline"><button type="submit">Export CSV</button></form> '
+    '<form method="post" action="/staff/export.json" style="display:inline"><button type="submit">Export JSON</button></form></p>'
+)
+SIGN_OUT_FORM = '<form method="post" action="/staff/logout"><button type="submit">Sign out</button></form>'
 PASSAGE_COLUMNS = ["rank", "cited", "score", "dense", "lexical (BM25)", "fused (RRF)", "best sentence", "FAQ question", "post", "section", "kind", "passage"]
 
 
@@ -71,6 +77,7 @@ def group_questions(questions: list[str], vectors: np.ndarray, threshold: float 
 def build_staff_console(service: ChatService) -> gr.Blocks:
     with gr.Blocks(title="Soft Reboot FAQ — staff console", analytics_enabled=False) as console:
         gr.Markdown("## Staff console\nWhat the assistant would say and why, the articles it knows, conversations and the index.")
+        gr.HTML(SIGN_OUT_FORM)
         with gr.Tab("Ask"):
             question = gr.Textbox(label="Question, as a patient would type it", elem_id="staff-question")
             ask = gr.Button("Ask", variant="primary", elem_id="staff-ask")
@@ -127,10 +134,7 @@ def build_staff_console(service: ChatService) -> gr.Blocks:
                 wrap=True,
                 label="Recent conversations (crisis first)",
             )
-            with gr.Row():
-                export_csv_button = gr.Button("Export CSV", size="sm")
-                export_json_button = gr.Button("Export JSON", size="sm")
-            export_file = gr.File(label="Export (redacted; crisis turns flagged)", interactive=False)
+            gr.HTML(EXPORT_FORMS)  # POSTed to /staff/export.* (web/staff_routes.py): staff session only, no file left behind
             conversation_id = gr.Textbox(label="Conversation id to open")
             turns = gr.Dataframe(headers=["time", "route", "question", "answer", "feedback", "latency ms"], wrap=True, label="Turns")
 
@@ -161,20 +165,7 @@ def build_staff_console(service: ChatService) -> gr.Blocks:
                     for t in service.store.turns(cid.strip())
                 ]
 
-            def export(kind: str) -> str:
-                import tempfile
-
-                from conversations import export_csv, export_json
-
-                turns_ = service.store.export()  # type: ignore[attr-defined]
-                text = export_csv(turns_) if kind == "csv" else export_json(turns_)
-                with tempfile.NamedTemporaryFile("w", suffix=f".{kind}", prefix="conversations-", delete=False, encoding="utf-8") as f:
-                    f.write(text)
-                return f.name
-
             refresh.click(load_conversations, None, [weekly, crisis_list, conversations])
-            export_csv_button.click(lambda: export("csv"), None, export_file)
-            export_json_button.click(lambda: export("json"), None, export_file)
             conversation_id.submit(open_conversation, conversation_id, turns)
 
         with gr.Tab("Unanswered questions"):
