@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatbot.safety import messages as m
 from web.auth import StaffCredentials
-from web.patient import build_patient_chat
+from web.patient import build_patient_chat, patient_head
 from web.render import CSS
 from web.service import ChatService, new_conversation_id
 from web.staff import build_staff_console
@@ -117,7 +117,8 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
     def root() -> RedirectResponse:
         return RedirectResponse("/chat/")
 
-    gr.mount_gradio_app(app, build_patient_chat(service, max_chars), path="/chat", css=CSS, footer_links=[], show_error=False)
+    chat = build_patient_chat(service, max_chars)
+    gr.mount_gradio_app(app, chat, path="/chat", css=CSS, head=patient_head(), footer_links=[], show_error=False)
     if staff is not None:
         gr.mount_gradio_app(
             app,

@@ -15,8 +15,9 @@ from typing import Any
 from chatbot.assistant import Assistant
 from chatbot.types import Answer, Message
 from conversations import ConversationStore, Turn
-from index import IndexStore, IndexStoreError, IngestOptions, IngestReport, run_ingest
+from index import IndexStore, IndexStoreError, IngestOptions, IngestReport
 from ingest import IngestError
+from web.ingest_worker import IngestFailed, run_ingest_in_child
 from web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -148,11 +149,13 @@ class ChatService:
             self.job.stage, self.job.done, self.job.total = stage, done, total
 
         try:
-            report = run_ingest(sources, self.index_store, self._assistant.embedder, self.ingest_options, progress)
+            # its own low-priority process with one thread: serving the chat comes first (web/ingest_worker.py)
+            report = run_ingest_in_child(sources, self.index_store.root.parent, self.ingest_options, progress, self.index_store.keep_versions)
             self.job.report = report
             if report.published:
+                self.job.stage = "switching to the new version"
                 self.swap_to_current()
-        except (IngestError, IndexStoreError) as exc:
+        except (IngestFailed, IngestError, IndexStoreError) as exc:
             self.job.error = str(exc)
         except Exception as exc:  # a failed ingest must never take the served index down
             log.exception("re-ingest failed")
