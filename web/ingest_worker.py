@@ -15,6 +15,7 @@ Progress and the result come back over a multiprocessing queue as plain tuples.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -31,16 +32,14 @@ POLL_S = 0.25
 ProgressCallback = Callable[[str, int, int], None]
 
 
-class IngestFailed(Exception):
+class IngestFailedError(Exception):
     """The child reported an error (the message is the child's `str(exc)`), or died without a result."""
 
 
 def _child(sources: list[str], data_dir: str, keep_versions: int, options: IngestOptions, out: Any) -> None:
     """Entry point of the child process: lower priority, few threads, run the ingest, report."""
-    try:
+    with contextlib.suppress(OSError):  # not permitted on some systems: still run, just without the lower priority
         os.nice(NICE)
-    except OSError:  # not permitted on some systems: still run, just without the lower priority
-        pass
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(THREADS)
     os.environ["TOKENIZERS_PARALLELISM"] = "false"
@@ -75,7 +74,7 @@ def run_ingest_in_child(
     """Run `index.run_ingest` in a low-priority child process and return its report.
 
     Blocks the calling thread (call it from a background thread). `progress(stage, done, total)` is called
-    in the caller's process for each stage the child reports. Raises IngestFailed with the child's message
+    in the caller's process for each stage the child reports. Raises IngestFailedError with the child's message
     when the ingest raised (e.g. "nothing usable was read"), when the child died, or after `timeout_s`.
     """
     ctx = mp.get_context("spawn")
@@ -100,7 +99,7 @@ def _collect(child: Any, out: Any, progress: ProgressCallback | None, timeout_s:
             message = out.get(timeout=POLL_S)
         except queue.Empty:
             if not child.is_alive() and out.empty():
-                raise IngestFailed(f"the ingest process stopped without a result (exit code {child.exitcode})") from None
+                raise IngestFailedError(f"the ingest process stopped without a result (exit code {child.exitcode})") from None
             continue
         kind = message[0]
         if kind == "progress" and progress is not None:
@@ -108,5 +107,5 @@ def _collect(child: Any, out: Any, progress: ProgressCallback | None, timeout_s:
         elif kind == "done":
             return message[1]  # type: ignore[no-any-return]
         elif kind == "error":
-            raise IngestFailed(message[1])
-    raise IngestFailed(f"the ingest took longer than {timeout_s:.0f} s and was stopped")
+            raise IngestFailedError(message[1])
+    raise IngestFailedError(f"the ingest took longer than {timeout_s:.0f} s and was stopped")

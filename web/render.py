@@ -111,7 +111,8 @@ def contact_line_html() -> str:
     every reply does not add four more tab stops)."""
     phone = f'<a href="tel:+1{m.CLINIC_PHONE.replace("-", "")}">{m.CLINIC_PHONE}</a>'
     email = f'<a href="mailto:{m.CLINIC_EMAIL}">{esc(m.CLINIC_EMAIL)}</a>'
-    return f'<p class="sr-contact">A person at {esc(m.CLINIC_NAME)}: {phone} · {email}. In crisis: call or text <a href="tel:988">988</a>, or call <a href="tel:911">911</a>.</p>'
+    crisis = 'call or text <a href="tel:988">988</a>, or call <a href="tel:911">911</a>'
+    return f'<p class="sr-contact">A person at {esc(m.CLINIC_NAME)}: {phone} · {email}. In crisis: {crisis}.</p>'
 
 
 def outage_html() -> str:
@@ -142,7 +143,8 @@ CSS = """
 #sr-chat button[aria-label="Clear"] { display: none !important; }
 #sr-chat .message-buttons button, #sr-chat .message-buttons .icon-button { min-width: 24px; min-height: 24px; }
 #sr-input textarea:focus-visible, #sr-input textarea:focus { outline: 3px solid #1f4e79 !important; outline-offset: 2px; }
-.gradio-container a:focus-visible, .gradio-container button:focus-visible, .gradio-container summary:focus-visible { outline: 3px solid #1f4e79 !important; outline-offset: 2px; }
+.gradio-container a:focus-visible, .gradio-container button:focus-visible,
+.gradio-container summary:focus-visible { outline: 3px solid #1f4e79 !important; outline-offset: 2px; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } .sr-disclaimer { font-size: 0.8em; } }
 .sr-embedded .sr-header h1 { font-size: 1em; }
 .sr-embedded .sr-header p, .sr-embedded .sr-contact { font-size: 0.8em; }

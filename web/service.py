@@ -17,7 +17,7 @@ from chatbot.types import Answer, Message
 from conversations import ConversationStore, Turn
 from index import IndexStore, IndexStoreError, IngestOptions, IngestReport
 from ingest import IngestError
-from web.ingest_worker import IngestFailed, run_ingest_in_child
+from web.ingest_worker import IngestFailedError, run_ingest_in_child
 from web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class ChatService:
             if report.published:
                 self.job.stage = "switching to the new version"
                 self.swap_to_current()
-        except (IngestFailed, IngestError, IndexStoreError) as exc:
+        except (IngestFailedError, IngestError, IndexStoreError) as exc:
             self.job.error = str(exc)
         except Exception as exc:  # a failed ingest must never take the served index down
             log.exception("re-ingest failed")
