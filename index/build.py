@@ -71,9 +71,11 @@ def run_ingest(
     """Ingest `sources` into `store`. Raises IngestError when nothing usable was read; the serving index is untouched then."""
     started = time.perf_counter()
     report = IngestReport(sources=list(sources))
+    step = progress or (lambda stage, done, total: None)
     with store.ingest_lock():
         store.sweep_abandoned_builds()
         previous = _previous_version(store, embedder)
+        step("reading the sources", 0, len(sources))
         results = _read_sources(sources, options, previous, report)
         posts = _merge_posts(previous, results, options.prune, report)
         report.version = previous.name if previous else None
@@ -81,10 +83,12 @@ def run_ingest(
         if previous is not None and same_chunking and not (report.new or report.changed or report.pruned):
             report.seconds = time.perf_counter() - started
             return report
+        step("chunking", 0, len(posts))
         chunker = Chunker(options.chunking, embedder.count_tokens)
         chunks = _chunks_for(posts, previous if same_chunking else None, chunker, report)
         data = _embed(posts, chunks, previous, embedder, report, progress)
         manifest = _manifest(embedder, options, results, previous, data)
+        step("publishing", 0, 0)
         report.version = store.publish(manifest, data, options.index_factory)
         report.published = True
     report.seconds = time.perf_counter() - started

@@ -105,7 +105,7 @@ def _collect(child: Any, out: Any, progress: ProgressCallback | None, timeout_s:
         if kind == "progress" and progress is not None:
             progress(message[1], message[2], message[3])
         elif kind == "done":
-            return message[1]  # type: ignore[no-any-return]
+            return message[1]
         elif kind == "error":
             raise IngestFailedError(message[1])
     raise IngestFailedError(f"the ingest took longer than {timeout_s:.0f} s and was stopped")

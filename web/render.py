@@ -146,6 +146,16 @@ CSS = """
 .gradio-container a:focus-visible, .gradio-container button:focus-visible,
 .gradio-container summary:focus-visible { outline: 3px solid #1f4e79 !important; outline-offset: 2px; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } .sr-disclaimer { font-size: 0.8em; } }
+/* staff console */
+:root, .gradio-container { --button-primary-background-fill: #1f4e79; --button-primary-background-fill-hover: #163a5a; --button-primary-text-color: #fff;
+  --button-primary-border-color: #1f4e79; --color-accent: #1f4e79; --color-accent-soft: #e6eef6; }
+.st-header { display: flex; justify-content: space-between; align-items: center; gap: 12px; }
+.st-header h1 { font-size: 1.4em; margin: 0; }
+.st-logout button { padding: 6px 14px; min-height: 32px; border: 1px solid #1f4e79; border-radius: 6px; background: #fff; color: #1f4e79; font-weight: 600; }
+.st-passage h3 { font-size: 1em; margin: 10px 0 2px; }
+.st-meta { color: #444 !important; font-size: 0.85em; margin: 0; }
+.st-raw pre { white-space: pre-wrap; font-size: 0.8em; background: #f6f6f6; color: #111; padding: 8px; }
+.st-highlight { border-left: 4px solid #b00020; padding-left: 8px; }
 .sr-embedded .sr-header h1 { font-size: 1em; }
 .sr-embedded .sr-header p, .sr-embedded .sr-contact { font-size: 0.8em; }
 """

@@ -20,7 +20,7 @@ from web.auth import StaffCredentials
 from web.patient import build_patient_chat, patient_head
 from web.render import CSS
 from web.service import ChatService, new_conversation_id
-from web.staff import build_staff_console
+from web.staff import SIGN_IN_MESSAGE, STAFF_HEAD, build_staff_console
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -125,8 +125,9 @@ def create_app(service: ChatService, *, embed_origins: list[str], staff: StaffCr
             build_staff_console(service),
             path="/staff",
             auth=staff.check,
-            auth_message="Soft Reboot staff console: sign in with the staff credentials.",
+            auth_message=SIGN_IN_MESSAGE,
             css=CSS,
+            head=STAFF_HEAD,
             footer_links=[],
         )
     return app

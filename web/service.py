@@ -141,7 +141,7 @@ class ChatService:
             if self.job.running:
                 return False
             self.job.running, self.job.error, self.job.report, self.job.done, self.job.total = True, "", None, 0, 0
-            self.job.stage = "reading feeds"
+            self.job.stage = "starting"
         threading.Thread(target=self._reingest, args=(list(sources or self.sources),), daemon=True).start()
         return True
 
