@@ -30,6 +30,7 @@ THREADS = 1  # torch/OpenMP threads in the child: one of the machine's cores sta
 POLL_S = 0.25
 
 ProgressCallback = Callable[[str, int, int], None]
+WorkerCallback = Callable[[dict[str, int]], None]
 
 
 class IngestFailedError(Exception):
@@ -52,6 +53,7 @@ def _child(sources: list[str], data_dir: str, keep_versions: int, options: Inges
         def progress(stage: str, done: int, total: int) -> None:
             out.put(("progress", stage, done, total))
 
+        out.put(("worker", {"pid": os.getpid(), "nice": os.nice(0), "torch_threads": torch.get_num_threads()}))
         out.put(("progress", "loading the embedding model", 0, 0))
         report = run_ingest(sources, IndexStore(Path(data_dir), keep_versions), Embedder(), options, progress)
         out.put(("done", report))
@@ -70,11 +72,13 @@ def run_ingest_in_child(
     progress: ProgressCallback | None = None,
     keep_versions: int = 3,
     timeout_s: float = 3600.0,
+    on_worker: WorkerCallback | None = None,
 ) -> IngestReport:
     """Run `index.run_ingest` in a low-priority child process and return its report.
 
     Blocks the calling thread (call it from a background thread). `progress(stage, done, total)` is called
-    in the caller's process for each stage the child reports. Raises IngestFailedError with the child's message
+    in the caller's process for each stage the child reports; `on_worker({"pid", "nice", "torch_threads"})` once
+    the child has lowered its priority. Raises IngestFailedError with the child's message
     when the ingest raised (e.g. "nothing usable was read"), when the child died, or after `timeout_s`.
     """
     ctx = mp.get_context("spawn")
@@ -82,7 +86,7 @@ def run_ingest_in_child(
     child = ctx.Process(target=_child, args=(list(sources), str(data_dir), keep_versions, options, out), name="reingest", daemon=True)
     child.start()
     try:
-        return _collect(child, out, progress, timeout_s)
+        return _collect(child, out, progress, on_worker, timeout_s)
     finally:
         if child.is_alive():
             child.terminate()
@@ -90,7 +94,7 @@ def run_ingest_in_child(
         out.close()
 
 
-def _collect(child: Any, out: Any, progress: ProgressCallback | None, timeout_s: float) -> IngestReport:
+def _collect(child: Any, out: Any, progress: ProgressCallback | None, on_worker: WorkerCallback | None, timeout_s: float) -> IngestReport:
     import time
 
     deadline = time.monotonic() + timeout_s
@@ -104,6 +108,8 @@ def _collect(child: Any, out: Any, progress: ProgressCallback | None, timeout_s:
         kind = message[0]
         if kind == "progress" and progress is not None:
             progress(message[1], message[2], message[3])
+        elif kind == "worker" and on_worker is not None:
+            on_worker(message[1])
         elif kind == "done":
             return message[1]
         elif kind == "error":

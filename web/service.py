@@ -60,6 +60,7 @@ class IngestJob:
     report: IngestReport | None = None
     error: str = ""
     finished_at: float = 0.0
+    worker: dict[str, int] = field(default_factory=dict)  # the ingest process: pid, nice, torch_threads
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -141,6 +142,7 @@ class ChatService:
             if self.job.running:
                 return False
             self.job.running, self.job.error, self.job.report, self.job.done, self.job.total = True, "", None, 0, 0
+            self.job.worker = {}
             self.job.stage = "starting"
         threading.Thread(target=self._reingest, args=(list(sources or self.sources),), daemon=True).start()
         return True
@@ -151,7 +153,9 @@ class ChatService:
 
         try:
             # its own low-priority process with one thread: serving the chat comes first (web/ingest_worker.py)
-            report = run_ingest_in_child(sources, self.index_store.root.parent, self.ingest_options, progress, self.index_store.keep_versions)
+            report = run_ingest_in_child(
+                sources, self.index_store.root.parent, self.ingest_options, progress, self.index_store.keep_versions, on_worker=self.job.worker.update
+            )
             self.job.report = report
             if report.published:
                 self.job.stage = "switching to the new version"
