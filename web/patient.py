@@ -140,7 +140,8 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             service.feedback(st.turn_ids.get(index, ""), bool(data.liked is True or data.liked == "Like"))
 
         outputs = [box, chatbot, state, banner]
-        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None, api_name="respond")
+        # always_last: a question sent while a reply is still streaming waits its turn instead of being dropped
+        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None, api_name="respond", trigger_mode="always_last")
         for button, question in zip(examples, EXAMPLES, strict=True):
             button.click(lambda q=question: q, None, box, api_visibility="private").then(
                 respond, [box, chatbot, state], outputs, concurrency_limit=None, api_visibility="private"
