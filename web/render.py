@@ -157,5 +157,7 @@ CSS = """
 .st-raw pre { white-space: pre-wrap; font-size: 0.8em; background: #f6f6f6; color: #111; padding: 8px; }
 .st-highlight { border-left: 4px solid #b00020; padding-left: 8px; }
 .sr-embedded .sr-header h1 { font-size: 1em; }
+.sr-embedded .gradio-container { padding-top: 2px !important; padding-bottom: 2px !important; }
+.sr-embedded .gradio-container .gap { gap: 8px !important; }
 .sr-embedded .sr-header p, .sr-embedded .sr-contact { font-size: 0.8em; }
 """

@@ -112,7 +112,7 @@
     var talk = document.getElementById("sr-talk");
     if (!chat || !talk) return;
     var others = talk.getBoundingClientRect().bottom + window.scrollY - chat.offsetHeight;
-    var h = Math.round(Math.max(180, Math.min(embedded ? 4000 : 560, window.innerHeight - others - 12)));
+    var h = Math.round(Math.max(embedded ? 120 : 180, Math.min(embedded ? 4000 : 560, window.innerHeight - others - 12)));
     if (Math.abs(chat.offsetHeight - h) > 2) chat.style.setProperty("height", h + "px", "important");
   }
   window.addEventListener("resize", fit);

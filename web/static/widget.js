@@ -1,28 +1,20 @@
-/* Soft Reboot Wellness chat bubble. Include with one tag:
-   <script src="https://ASSISTANT-HOST/widget.js" async></script>
-   The chat itself is an iframe of ASSISTANT-HOST/chat/ (allowed embedders: SOFTREBOOT_EMBED_ORIGINS).
-
-   - The panel is a modal dialog (role=dialog, aria-modal, named by its title); focus stays inside it while
-     it is open, Escape closes it (also while typing in the chat: the chat page posts "close" to us).
-   - Phones (<= 480 px wide): the panel takes the whole screen and the bubble is hidden while it is open,
-     so it never covers the question box, Send or "Talk to a person"; the question box takes focus.
-   - The bubble says what it does: "Questions? Chat with us" when closed, "Close the chat" when open.
-   - If the assistant cannot be reached when the panel opens, the panel shows the crisis lines and the
-     clinic's phone (OUTAGE is chatbot/safety/messages.py's OUTAGE; a test checks they are the same). */
+/* Soft Reboot chat bubble: <script src="https://ASSISTANT-HOST/widget.js" async></script>, an iframe of
+   ASSISTANT-HOST/chat/. A modal dialog; Escape closes it (the chat posts "close"); on phones it fills the screen,
+   the bubble hidden. OUTAGE = chatbot/safety/messages.py's OUTAGE (tested). */
 (function () {
   "use strict";
-  var me = document.currentScript;
+  var me = document.currentScript, d = document;
   if (!me || window.__softRebootWidget) return;
   window.__softRebootWidget = true;
   var origin = new URL(me.src, location.href).origin;
   var label = me.getAttribute("data-label") || "Questions? Chat with us";
-  var closeLabel = "Close the chat";
+  var closeLabel = "Close the chat", NAME = "Soft Reboot Wellness chat (automated assistant)";
   var OUTAGE = "The assistant can't be reached right now. Your conversation and your message are kept here. If you are in crisis, call or text 988 (Suicide & Crisis Lifeline), or call 911. To reach a person at Soft Reboot Wellness, call 650-419-3330 or email hello@softrebootwellness.com.";
   var css = ".srw-btn{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;min-height:44px;" +
-    "background:#1f4e79;color:#fff;font:600 16px/1.2 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer}" +
+    "background:#1f4e79;color:#fff;font:600 16px/1.2 system-ui,sans-serif;box-shadow:0 4px 14px #0004;cursor:pointer}" +
     ".srw-btn:focus-visible,.srw-close:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
     ".srw-panel{position:fixed;right:20px;bottom:84px;z-index:2147483001;width:400px;max-width:calc(100vw - 24px);" +
-    "height:640px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);" +
+    "height:640px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;box-shadow:0 8px 30px #0005;" +
     "display:flex;flex-direction:column;overflow:hidden}.srw-panel[hidden]{display:none}" +
     ".srw-bar{display:flex;justify-content:space-between;align-items:center;padding:6px 8px 6px 12px;background:#1f4e79;color:#fff;font:600 15px system-ui,sans-serif}" +
     ".srw-bar h2{font:inherit;margin:0}" +
@@ -32,20 +24,20 @@
     ".srw-offline a{color:#0842a0}.srw-offline[hidden]{display:none}" +
     "@media (max-width:480px){.srw-panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0}" +
     ".srw-open .srw-btn{display:none}}";
-  var style = document.createElement("style");
+  var style = d.createElement("style");
   style.textContent = css;
-  document.head.appendChild(style);
+  d.head.appendChild(style);
 
-  var root = document.createElement("div");
+  var root = d.createElement("div");
   root.className = "srw-root";
-  var button = document.createElement("button");
+  var button = d.createElement("button");
   button.type = "button";
   button.className = "srw-btn";
   button.textContent = label;
   button.setAttribute("aria-haspopup", "dialog");
   button.setAttribute("aria-expanded", "false");
 
-  var panel = document.createElement("div");
+  var panel = d.createElement("div");
   panel.className = "srw-panel";
   panel.id = "srw-panel";
   panel.hidden = true;
@@ -53,12 +45,12 @@
   panel.setAttribute("aria-modal", "true");
   panel.setAttribute("aria-labelledby", "srw-title");
   button.setAttribute("aria-controls", panel.id);
-  var bar = document.createElement("div");
+  var bar = d.createElement("div");
   bar.className = "srw-bar";
-  var title = document.createElement("h2");
+  var title = d.createElement("h2");
   title.id = "srw-title";
-  title.textContent = "Soft Reboot Wellness chat (automated assistant)";
-  var close = document.createElement("button");
+  title.textContent = NAME;
+  var close = d.createElement("button");
   close.type = "button";
   close.className = "srw-close";
   close.setAttribute("aria-label", closeLabel);
@@ -66,19 +58,19 @@
   bar.appendChild(title);
   bar.appendChild(close);
   panel.appendChild(bar);
-  var offline = document.createElement("div");
+  var offline = d.createElement("div");
   offline.className = "srw-offline";
   offline.setAttribute("role", "alert");
   offline.hidden = true;
   panel.appendChild(offline);
 
-  function linked(text) {  // the text is ours (above); only the numbers become links
+  function linked(text) {
     return text.replace("call or text 988", 'call or text <a href="tel:988">988</a>').replace("call 911", 'call <a href="tel:911">911</a>')
       .replace("650-419-3330", '<a href="tel:+16504193330">650-419-3330</a>')
       .replace("hello@softrebootwellness.com", '<a href="mailto:hello@softrebootwellness.com">hello@softrebootwellness.com</a>');
   }
   function probe() {
-    // no-cors: an opaque answer is enough to know the server is there; a network error is not
+    // no-cors: an opaque answer means the server is there
     fetch(origin + "/healthz", { mode: "no-cors", cache: "no-store" }).then(function () {
       offline.hidden = true;
       offline.innerHTML = "";
@@ -94,12 +86,11 @@
   }
   function open() {
     if (!frame) {
-      frame = document.createElement("iframe");
+      frame = d.createElement("iframe");
       frame.className = "srw-frame";
-      frame.title = "Soft Reboot Wellness chat (automated assistant)";
+      frame.title = NAME;
       frame.src = origin + "/chat/";
-      frame.setAttribute("allow", "clipboard-write");
-      frame.addEventListener("load", function () { setTimeout(focusChat, 300); });
+      frame.onload = function () { setTimeout(focusChat, 300); };
       panel.appendChild(frame);
     }
     probe();
@@ -118,17 +109,17 @@
     button.textContent = label;
     button.focus();
   }
-  button.addEventListener("click", function () { panel.hidden ? open() : shut(); });
-  close.addEventListener("click", shut);
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") shut(); });
+  button.onclick = function () { panel.hidden ? open() : shut(); };
+  close.onclick = shut;
+  d.addEventListener("keydown", function (e) { if (e.key === "Escape") shut(); });
   window.addEventListener("message", function (e) {
     if (e.origin === origin && e.data && e.data.softreboot === "close") shut();
   });
-  // aria-modal: while open, focus that wanders onto the page comes back to the panel
-  document.addEventListener("focusin", function (e) {
+  // aria-modal: focus stays in the panel while it is open
+  d.addEventListener("focusin", function (e) {
     if (!panel.hidden && !root.contains(e.target)) close.focus();
   });
   root.appendChild(panel);
   root.appendChild(button);
-  document.body.appendChild(root);
+  d.body.appendChild(root);
 })();
