@@ -165,7 +165,7 @@ _GENERIC = frozenset(
 
 @dataclass(frozen=True)
 class AbstainConfig:
-    min_rerank: float = -5.0  # the cross-encoder's logit for the best sentence below this: nothing answers it
+    min_rerank: float = -6.0  # the cross-encoder's logit for the best sentence below this: nothing answers it
     oos_max_dense: float = 0.15  # no clinic word and no passage closer than this: out of scope
     term_rules: bool = True  # unknown names/offers rules (measured with and without in the eval harness)
 

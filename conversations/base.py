@@ -28,8 +28,18 @@ class Turn:
     latency_ms: float = 0.0
     crisis: bool = False  # the reply carried crisis resources because of this turn (route crisis)
     feedback: int | None = None  # +1 thumbs up, -1 thumbs down
+    top_score: float | None = None  # the best passage's score on an answered turn (how sure the answer was), else None
     created_at: datetime = field(default_factory=utcnow)
     id: str = ""
+
+
+@dataclass(frozen=True)
+class CrisisReview:
+    """A crisis turn on the staff review list, and who marked it reviewed, when (None: not yet)."""
+
+    turn: Turn
+    reviewed_at: datetime | None = None
+    reviewed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,12 @@ class ConversationStore(Protocol):
         """Most recent first, conversations with a crisis turn before all others."""
 
     def crisis_turns(self, limit: int = 100) -> list[Turn]: ...
+
+    def crisis_reviews(self, limit: int = 100) -> list[CrisisReview]:
+        """The crisis review list, newest first, with who reviewed each turn and when."""
+
+    def mark_reviewed(self, turn_id: str, reviewer: str) -> None:
+        """Record that `reviewer` (a staff user name) reviewed the crisis turn `turn_id`, now."""
 
     def unanswered(self, limit: int = 500) -> list[Turn]:
         """Turns routed not_found or out_of_scope, most recent first."""

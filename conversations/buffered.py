@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.base import ConversationStore, ConversationSummary, Turn
+from conversations.base import ConversationStore, ConversationSummary, CrisisReview, Turn
 from conversations.redact import NoRedactor, Redactor
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,12 @@ class BufferedStore:
 
     def unanswered(self, limit: int = 500) -> list[Turn]:
         return self.inner.unanswered(limit)
+
+    def crisis_reviews(self, limit: int = 100) -> list[CrisisReview]:
+        return self.inner.crisis_reviews(limit)
+
+    def mark_reviewed(self, turn_id: str, reviewer: str) -> None:
+        self.inner.mark_reviewed(turn_id, reviewer)  # a staff action: written at once, its error shown to staff
 
     def crisis_counts_by_week(self) -> list[tuple[str, int]]:
         return self.inner.crisis_counts_by_week()

@@ -7,12 +7,13 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from conversations.base import ConversationSummary, Turn
+from conversations.base import ConversationSummary, CrisisReview, Turn
 
 
 class MemoryStore:
     def __init__(self, max_turns: int = 100_000) -> None:
         self._turns: dict[str, Turn] = {}
+        self._reviews: dict[str, tuple[datetime, str]] = {}  # turn id -> (when, who)
         self._lock = threading.Lock()
         self.max_turns = max_turns
 
@@ -46,6 +47,16 @@ class MemoryStore:
     def crisis_turns(self, limit: int = 100) -> list[Turn]:
         with self._lock:
             return sorted((t for t in self._turns.values() if t.crisis), key=lambda t: t.created_at, reverse=True)[:limit]
+
+    def crisis_reviews(self, limit: int = 100) -> list[CrisisReview]:
+        with self._lock:
+            reviews = dict(self._reviews)
+        return [CrisisReview(t, *reviews.get(t.id, (None, ""))) for t in self.crisis_turns(limit)]
+
+    def mark_reviewed(self, turn_id: str, reviewer: str) -> None:
+        with self._lock:
+            if turn_id in self._turns and self._turns[turn_id].crisis:
+                self._reviews[turn_id] = (datetime.now(UTC), reviewer)
 
     def unanswered(self, limit: int = 500) -> list[Turn]:
         with self._lock:

@@ -20,6 +20,7 @@ turns = Table(
     Column("latency_ms", Float, nullable=False, default=0.0),
     Column("crisis", Boolean, nullable=False, default=False, index=True),
     Column("feedback", Integer, nullable=True),
+    Column("top_score", Float, nullable=True),  # migration 0002
 )
 
 # Crisis turns for staff review, shown first in the console.
@@ -30,6 +31,7 @@ crisis_reviews = Table(
     Column("conversation_id", String(64), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
     Column("reviewed_at", DateTime(timezone=True), nullable=True),
+    Column("reviewed_by", String(100), nullable=True),  # migration 0002
 )
 
 # Anonymous weekly counts of crisis referrals (no text, no ids): they outlive the retention purge.

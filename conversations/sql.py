@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from conversations.base import ConversationSummary, StoreError, Turn
+from conversations.base import ConversationSummary, CrisisReview, StoreError, Turn
 from conversations.memory import iso_week
 from conversations.schema import crisis_reviews, crisis_weekly, turns
 
@@ -126,6 +126,7 @@ class SqlStore:
             "latency_ms": turn.latency_ms,
             "crisis": turn.crisis,
             "feedback": turn.feedback,
+            "top_score": turn.top_score,
         }
         try:
             with self.engine.begin() as db:
@@ -205,6 +206,19 @@ class SqlStore:
         statement = select(turns).join(crisis_reviews, crisis_reviews.c.turn_id == turns.c.id).order_by(crisis_reviews.c.created_at.desc()).limit(limit)
         return [_turn(r) for r in self._read(statement)]
 
+    def crisis_reviews(self, limit: int = 100) -> list[CrisisReview]:
+        review = crisis_reviews.c
+        statement = (
+            select(turns, review.reviewed_at, review.reviewed_by)
+            .join(crisis_reviews, review.turn_id == turns.c.id)
+            .order_by(review.created_at.desc())
+            .limit(limit)
+        )
+        return [CrisisReview(_turn(r), _utc(r.reviewed_at) if r.reviewed_at else None, r.reviewed_by or "") for r in self._read(statement)]
+
+    def mark_reviewed(self, turn_id: str, reviewer: str) -> None:
+        self._write(update(crisis_reviews).where(crisis_reviews.c.turn_id == turn_id).values(reviewed_at=datetime.now(UTC), reviewed_by=reviewer[:100]))
+
     def unanswered(self, limit: int = 500) -> list[Turn]:
         statement = select(turns).where(turns.c.route.in_(("not_found", "out_of_scope"))).order_by(turns.c.created_at.desc()).limit(limit)
         return [_turn(r) for r in self._read(statement)]
@@ -265,4 +279,5 @@ def _turn(row: Any) -> Turn:
         latency_ms=row.latency_ms,
         crisis=bool(row.crisis),
         feedback=row.feedback,
+        top_score=getattr(row, "top_score", None),
     )

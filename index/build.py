@@ -82,8 +82,10 @@ def run_ingest(
     """Ingest `sources` into `store`. Raises IngestError when nothing usable was read; the serving index is untouched then."""
     started = time.perf_counter()
     report = IngestReport(sources=list(sources))
+    step = progress or (lambda stage, done, total: None)
     with store.ingest_lock():
         store.sweep_abandoned_builds()
+        step("reading the sources", 0, len(sources))
         head = _current_head(store, embedder)  # manifest + posts only: an unchanged source loads no vectors
         results = _read_sources(sources, options, head, report)
         plan = _plan(head, results, sources, options.keep_missing, report)
@@ -98,10 +100,12 @@ def run_ingest(
                 return report
         posts = plan.posts
         same_chunking = previous is not None and previous.manifest.get("chunking") == options.chunking.to_dict()
+        step("chunking", 0, len(posts))
         chunker = Chunker(options.chunking, embedder.count_tokens)
         chunks = _chunks_for(posts, previous if same_chunking else None, chunker, report)
         data = _embed(posts, chunks, previous, embedder, report, progress)
         manifest = version_manifest(embedder, options, results, previous, data, plan)
+        step("publishing", 0, 0)
         report.version = store.publish(manifest, data, options.index_factory)
         report.published = True
     report.seconds = time.perf_counter() - started

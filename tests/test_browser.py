@@ -139,7 +139,8 @@ def test_staff_console_requires_login_and_shows_the_passages(page: Page, server:
     page.locator("#staff-ask").click()
     passages = page.locator("#staff-passages")
     expect(passages).to_contain_text("How long does the antidepressant effect of ketamine last", timeout=TIMEOUT)
-    expect(page.locator("#staff-why")).to_contain_text("answered")
+    expect(page.locator("#staff-why")).to_contain_text("Answered from the clinic")
+    expect(page.locator("#staff-why")).to_contain_text("Articles it used")
     expect(page.locator("#staff-patient-view .sr-disclaimer")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "staff-console.png"), full_page=True)
 

@@ -4,6 +4,7 @@ and test_ingest_bad_input.py.)"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -94,6 +95,9 @@ def test_reingest_while_serving_fails_no_request(assistant: Assistant, sample_co
     assert service.assistant.version.name != before  # the new version is served without a restart
     assert len(statuses) >= switched + 6 and failures == []
     assert any(p.slug == "parking-and-directions" for p in service.assistant.version.posts)
+    # it ran in its own process, at a lower priority, with one torch thread: serving comes first (web/ingest_worker.py)
+    assert service.job.worker["pid"] != os.getpid()
+    assert service.job.worker["nice"] >= min(19, os.nice(0) + 10) and service.job.worker["torch_threads"] == 1
 
 
 def test_a_failed_reingest_leaves_the_served_index(assistant: Assistant, sample_copy: Path, embedder: Embedder, tmp_path: Path) -> None:

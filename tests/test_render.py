@@ -33,3 +33,22 @@ def test_only_citation_and_contact_links_are_rendered(assistant: Assistant) -> N
     allowed_prefixes = ("https://softrebootwellness.com/", "tel:", "sms:", "mailto:hello@softrebootwellness.com")
     assert hrefs and all(h.startswith(allowed_prefixes) for h in hrefs)
     assert 'class="sr-disclaimer"' in html and "automated assistant" in html
+
+
+def test_a_full_disclaimer_carried_apart_is_one_click_away(assistant: Assistant) -> None:
+    """Item 5's short envelope: when an answer carries the full disclaimer apart from the short one it shows, the
+    chat puts it behind "About this assistant"; when it does not, the reply is rendered as it is."""
+    import dataclasses
+
+    answer = assistant.ask("What is SGB?")
+    assert "<details" not in answer_html(answer)
+    assert answer.envelope is not None
+
+    @dataclasses.dataclass(frozen=True)
+    class ShortEnvelope(type(answer.envelope)):  # type: ignore[misc]
+        full_disclaimer: str = ""
+
+    fields = {f.name: getattr(answer.envelope, f.name) for f in dataclasses.fields(answer.envelope)}
+    short = dataclasses.replace(answer, envelope=ShortEnvelope(**fields, full_disclaimer="The whole disclaimer <b>here</b>."))
+    html = answer_html(short)
+    assert '<details class="sr-about"><summary>About this assistant</summary>' in html and "The whole disclaimer &#60;b&#62;here" in html

@@ -46,7 +46,7 @@ def test_schema_comes_from_alembic_migrations(store: SqlStore) -> None:
     tables = set(inspect(store.engine).get_table_names())
     assert {"turns", "crisis_reviews", "crisis_weekly", "alembic_version"} <= tables
     with store.engine.connect() as db:
-        assert db.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert db.execute(text("select version_num from alembic_version")).scalar() == "0002"
     SqlStore(store.url)  # migrating again is a no-op
 
 
@@ -75,6 +75,29 @@ def test_crisis_turns_come_first_with_weekly_counts(store: SqlStore) -> None:
     assert [t.question for t in store.crisis_turns()] == ["i want to die"]
     week = datetime.now(UTC).isocalendar()
     assert store.crisis_counts_by_week()[0] == (f"{week[0]}-W{week[1]:02d}", 1)
+
+
+@pytest.mark.parametrize("kind", ["sql", "memory"])
+def test_marking_a_crisis_turn_reviewed_records_who_and_when(store: SqlStore, kind: str) -> None:
+    from conversations import MemoryStore
+
+    target = store if kind == "sql" else MemoryStore()
+    first, second = turn("c1", "i want to die", "crisis", minutes_ago=5), turn("c2", "no reason to live", "crisis")
+    target.record_turn(first)
+    target.record_turn(second)
+    assert [(r.turn.id, r.reviewed_at, r.reviewed_by) for r in target.crisis_reviews()] == [(second.id, None, ""), (first.id, None, "")]
+    before = datetime.now(UTC)
+    target.mark_reviewed(first.id, "dr.lee")
+    reviews = {r.turn.id: r for r in target.crisis_reviews()}
+    assert reviews[first.id].reviewed_by == "dr.lee" and reviews[first.id].reviewed_at is not None
+    assert before - timedelta(seconds=1) <= reviews[first.id].reviewed_at <= datetime.now(UTC) + timedelta(seconds=1)
+    assert reviews[second.id].reviewed_at is None  # only the one marked
+
+
+def test_an_answered_turn_keeps_how_sure_it_was(store: SqlStore) -> None:
+    store.record_turn(turn("c1", "What is SGB?", top_score=0.42))
+    store.record_turn(turn("c1", "hi", "social"))
+    assert [t.top_score for t in store.turns("c1")] == [0.42, None]
 
 
 def test_retention_purge_keeps_the_anonymous_counts(store: SqlStore) -> None:

@@ -7,16 +7,19 @@ it never loads when the clinic's site and the assistant are on different sites (
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from chatbot.safety import messages as m
 from chatbot.types import Message
-from web.render import answer_html, crisis_card_html, talk_to_person_html, user_html
+from web.render import answer_html, contact_line_html, crisis_banner_html, outage_html, talk_to_person_html, user_html
 from web.service import ChatService, new_conversation_id
 
 EXAMPLES = (
@@ -26,6 +29,8 @@ EXAMPLES = (
     "How should I prepare for my first session?",
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+")
+_TAG = re.compile(r"<[^>]+>")
+CHAT_JS = Path(__file__).resolve().parent / "static" / "chat.js"
 
 
 @dataclass
@@ -34,6 +39,44 @@ class ChatState:
     history: list[Message] = field(default_factory=list)
     turn_ids: dict[int, str] = field(default_factory=dict)  # chat message index -> stored turn id
     crisis: bool = False
+
+    @classmethod
+    def from_messages(cls, messages: list[dict[str, Any]]) -> ChatState:
+        """A state for a conversation the browser still shows but the server no longer knows (it restarted):
+        the history as text, for follow-up questions, and whether a crisis card was shown (which only ever
+        adds the card to later replies). Feedback on the earlier replies is not linked to their stored turns."""
+        st = cls()
+        for message in messages:
+            content = _content_text(message.get("content"))
+            st.crisis = st.crisis or 'class="sr-crisis' in content
+            body = re.search(r'<div class="sr-(?:user|body)">(.*?)</div>', content, re.S)
+            text = html.unescape(_TAG.sub(" ", body.group(1) if body else content)).strip()
+            if message.get("role") in ("user", "assistant") and text:
+                st.history.append(Message(role=message["role"], content=re.sub(r"\s+", " ", text)))
+        return st
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("value") or "")
+    if isinstance(content, list):
+        return " ".join(_content_text(c) for c in content)
+    return ""
+
+
+def patient_head() -> str:
+    """The chat page's <head> addition: its texts (from chatbot/safety/messages.py) and static/chat.js."""
+    texts = {
+        "outage_html": outage_html(),
+        "back_html": "The assistant is reachable again. You can send your message.",
+        "outage_short": m.OUTAGE,
+        "bot_label": "Assistant's reply",
+        "user_label": "Your message",
+    }
+    data = json.dumps(texts).replace("</", "<\\/")
+    return f"<script>window.SR_TEXT = {data};</script>\n<script>{CHAT_JS.read_text(encoding='utf-8')}</script>"
 
 
 def client_of(request: gr.Request | None) -> str:
@@ -44,7 +87,8 @@ def client_of(request: gr.Request | None) -> str:
 def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks:
     with gr.Blocks(title=f"{m.CLINIC_NAME} — questions", analytics_enabled=False) as chat:
         gr.HTML(
-            f'<header class="sr-header"><h1>Questions for {m.CLINIC_NAME}</h1><p>{m.AI_DISCLOSURE}</p></header>',
+            f'<header class="sr-header"><h1>Questions for {m.CLINIC_NAME}</h1><p>{m.AI_DISCLOSURE}</p>{contact_line_html()}</header>'
+            '<div id="sr-alert" class="sr-visually-hidden" role="alert"></div>',
             elem_id="sr-header",
         )
         banner = gr.HTML("", elem_id="sr-crisis-banner")
@@ -57,22 +101,25 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             feedback_options=("Like", "Dislike"),
             placeholder="Ask about IV ketamine, ketamine-assisted psychotherapy, SGB, or what to expect.",
             group_consecutive_messages=False,
-            buttons=["copy"],
+            buttons=[],
+            autoscroll=False,  # static/chat.js scrolls to the START of each new reply, not to the bottom
         )
         box = gr.Textbox(label="Your question", placeholder="Type your question…", max_length=max_chars, lines=1, submit_btn="Send", elem_id="sr-input")
+        talk = gr.Button("Talk to a person", elem_id="sr-talk", variant="secondary")
         with gr.Row():
             examples = [gr.Button(q, size="sm", elem_classes=["sr-example"]) for q in EXAMPLES]
-        talk = gr.Button("Talk to a person", elem_id="sr-talk", variant="secondary")
         state = gr.State(None)  # a ChatState per browser session, created on first use
 
         def respond(message: str, messages: list[dict[str, Any]], st: ChatState | None, request: gr.Request) -> Iterator[tuple[Any, ...]]:
-            st = st or ChatState()
+            st = st or ChatState.from_messages(messages)
             message = message or ""
             messages = [*messages, {"role": "user", "content": user_html(message)}]
+            banner_now = crisis_banner_html() if st.crisis else ""
+            yield "", messages, st, banner_now  # the question moves into the conversation at once
             answer, turn_id = service.ask(message, st.history, st.conversation_id, client_of(request), surface="chat")
             st.history += [Message(role="user", content=message), Message(role="assistant", content=answer.text)]
             st.crisis = st.crisis or answer.crisis_resources
-            top = crisis_card_html(full=False) if st.crisis else ""  # the full card is in the reply itself
+            top = crisis_banner_html() if st.crisis else ""  # the full card is in the reply itself
             index = len(messages)
             st.turn_ids[index] = turn_id
             # stream the reply sentence by sentence; the crisis card and the disclaimer are there from the first frame
@@ -84,7 +131,7 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             yield "", [*messages, {"role": "assistant", "content": answer_html(answer)}], st, top
 
         def talk_to_person(messages: list[dict[str, Any]], st: ChatState | None) -> tuple[Any, ...]:
-            return [*messages, {"role": "assistant", "content": talk_to_person_html()}], st or ChatState()
+            return [*messages, {"role": "assistant", "content": talk_to_person_html()}], st or ChatState.from_messages(messages)
 
         def on_like(st: ChatState | None, data: gr.LikeData) -> None:
             if st is None:
@@ -93,7 +140,8 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             service.feedback(st.turn_ids.get(index, ""), bool(data.liked is True or data.liked == "Like"))
 
         outputs = [box, chatbot, state, banner]
-        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None, api_name="respond")
+        # always_last: a question sent while a reply is still streaming waits its turn instead of being dropped
+        box.submit(respond, [box, chatbot, state], outputs, concurrency_limit=None, api_name="respond", trigger_mode="always_last")
         for button, question in zip(examples, EXAMPLES, strict=True):
             button.click(lambda q=question: q, None, box, api_visibility="private").then(
                 respond, [box, chatbot, state], outputs, concurrency_limit=None, api_visibility="private"

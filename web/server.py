@@ -18,10 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from chatbot.safety import messages as m
 from web.auth import StaffCredentials
 from web.guard import Guard, LoginThrottle
-from web.patient import build_patient_chat
+from web.patient import build_patient_chat, patient_head
 from web.render import CSS
 from web.service import ChatService, new_conversation_id
-from web.staff import build_staff_console
+from web.staff import SIGN_IN_MESSAGE, STAFF_HEAD, build_staff_console
 from web.staff_routes import add_staff_routes
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,8 @@ def create_app(
     def root() -> RedirectResponse:
         return RedirectResponse("/chat/")
 
-    gr.mount_gradio_app(app, build_patient_chat(service, max_chars), path="/chat", css=CSS, footer_links=[], show_error=False)
+    chat = build_patient_chat(service, max_chars)
+    gr.mount_gradio_app(app, chat, path="/chat", css=CSS, head=patient_head(), footer_links=[], show_error=False)
     if staff is not None:
         add_staff_routes(app, service)  # before the mount: export and logout are ours, not Gradio's
         gr.mount_gradio_app(
@@ -141,8 +142,9 @@ def create_app(
             build_staff_console(service),
             path="/staff",
             auth=staff.acheck,
-            auth_message="Soft Reboot staff console: sign in with the staff credentials.",
+            auth_message=SIGN_IN_MESSAGE,
             css=CSS,
+            head=STAFF_HEAD,
             footer_links=[],
         )
     return app

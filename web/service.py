@@ -15,8 +15,9 @@ from typing import Any
 from chatbot.assistant import Assistant
 from chatbot.types import Answer, Message
 from conversations import ConversationStore, Turn
-from index import IndexStore, IndexStoreError, IngestOptions, IngestReport, run_ingest
+from index import IndexStore, IndexStoreError, IngestOptions, IngestReport
 from ingest import IngestError
+from web.ingest_worker import IngestFailedError, run_ingest_in_child
 from web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class IngestJob:
     report: IngestReport | None = None
     error: str = ""
     finished_at: float = 0.0
+    worker: dict[str, int] = field(default_factory=dict)  # the ingest process: pid, nice, torch_threads
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -115,6 +117,7 @@ class ChatService:
             cited_chunk_ids=answer.trace.cited_chunk_ids,
             latency_ms=answer.latency_ms,
             crisis=answer.route == "crisis",
+            top_score=round(answer.trace.hits[0].score, 4) if answer.route == "answered" and answer.trace.hits else None,
         )
         try:
             return self.store.record_turn(turn)
@@ -139,7 +142,8 @@ class ChatService:
             if self.job.running:
                 return False
             self.job.running, self.job.error, self.job.report, self.job.done, self.job.total = True, "", None, 0, 0
-            self.job.stage = "reading feeds"
+            self.job.worker = {}
+            self.job.stage = "starting"
         threading.Thread(target=self._reingest, args=(list(sources or self.sources),), daemon=True).start()
         return True
 
@@ -148,11 +152,15 @@ class ChatService:
             self.job.stage, self.job.done, self.job.total = stage, done, total
 
         try:
-            report = run_ingest(sources, self.index_store, self._assistant.embedder, self.ingest_options, progress)
+            # its own low-priority process with one thread: serving the chat comes first (web/ingest_worker.py)
+            report = run_ingest_in_child(
+                sources, self.index_store.root.parent, self.ingest_options, progress, self.index_store.keep_versions, on_worker=self.job.worker.update
+            )
             self.job.report = report
             if report.published:
+                self.job.stage = "switching to the new version"
                 self.swap_to_current()
-        except (IngestError, IndexStoreError) as exc:
+        except (IngestFailedError, IngestError, IndexStoreError) as exc:
             self.job.error = str(exc)
         except Exception as exc:  # a failed ingest must never take the served index down
             log.exception("re-ingest failed")

@@ -79,3 +79,10 @@ RATE_LIMITED = f"You're sending messages faster than I can answer. Please wait a
 SOURCES_HEADING = "Sources:"
 TALK_TO_A_PERSON = f"To talk with a person at {CLINIC_NAME}, {CLINIC_CONTACT} (not for emergencies: call or text 988, or 911)."
 ERROR_FALLBACK = "Sorry, something went wrong on our side and I couldn't answer that."
+# The banner above a conversation that had a crisis turn, for someone who may have just arrived at the page.
+CRISIS_BANNER = "Help is available right now: call or text 988 (Suicide & Crisis Lifeline), text HOME to 741741, or call 911 if you're in immediate danger."
+# The chat's own message when it cannot reach the server (any connection error), on the chat page and in the widget.
+OUTAGE = (
+    "The assistant can't be reached right now. Your conversation and your message are kept here. "
+    f"If you are in crisis, call or text 988 (Suicide & Crisis Lifeline), or call 911. To reach a person at {CLINIC_NAME}, {CLINIC_CONTACT}."
+)
