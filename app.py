@@ -96,6 +96,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("ask: give either a QUESTION or --jsonl FILE", file=sys.stderr)
         return 2
     from chatbot.generate import GeneratorError
+    from chatbot.rerank import RerankerError
     from chatbot.safety.messages import DISCLAIMER
 
     try:
@@ -103,7 +104,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     except (IndexStoreError, OSError) as exc:
         print(f"ask: cannot load the index: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
         return 1
-    except GeneratorError as exc:
+    except (GeneratorError, RerankerError) as exc:
         print(f"ask: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
         return 2
     if args.question is not None:

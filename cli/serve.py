@@ -66,6 +66,7 @@ def staff_credentials(settings: Settings) -> StaffCredentials | None:
 
 
 def serve_command(settings: Settings) -> int:
+    from chatbot.rerank import RerankerError
     from chatbot.safety.messages import DISCLAIMER
     from index import IndexStoreError
 
@@ -75,6 +76,9 @@ def serve_command(settings: Settings) -> int:
     except (IndexStoreError, OSError) as exc:  # e.g. every index version corrupt: say so, no traceback
         print(f"serve: cannot load an index from {settings.data_dir}: {exc}\nRe-run `python app.py ingest`.\n\n{DISCLAIMER}", file=sys.stderr)
         return 1
+    except RerankerError as exc:  # the cross-encoder's files are missing or altered: refuse to start, say how to fix it
+        print(f"serve: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
+        return 2
     service.watch_index(settings.index_poll_s)
     purge_daily(service, settings.retention_days)
     app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)

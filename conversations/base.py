@@ -28,7 +28,7 @@ class Turn:
     latency_ms: float = 0.0
     crisis: bool = False  # the reply carried crisis resources because of this turn (route crisis)
     feedback: int | None = None  # +1 thumbs up, -1 thumbs down
-    top_score: float | None = None  # the best passage's score on an answered turn (how sure the answer was), else None
+    top_score: float | None = None  # the cross-encoder's logit for the quoted passage on an answered turn (how sure), else None
     created_at: datetime = field(default_factory=utcnow)
     id: str = ""
 

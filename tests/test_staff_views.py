@@ -29,8 +29,8 @@ def _turns() -> list[Turn]:
         Turn("a", "Do you take Aetna insurance?", "", "not_found"),
         Turn("b", "does aetna cover ketamine infusions", "", "not_found"),
         Turn("c", "Is Aetna accepted for SGB?", "", "answered", feedback=-1, top_score=1.0),
-        Turn("d", "how much is parking near the office", "", "answered", top_score=0.5),
-        Turn("e", "What is KAP?", "", "answered", top_score=1.3),  # confident, not flagged
+        Turn("d", "how much is parking near the office", "", "answered", top_score=-2.5),
+        Turn("e", "What is KAP?", "", "answered", top_score=5.3),  # confident, not flagged
         Turn("f", "i want to die", "", "crisis", crisis=True),  # never a content gap
         Turn("g", "hi", "", "social"),
     ]

@@ -117,7 +117,7 @@ class ChatService:
             cited_chunk_ids=answer.trace.cited_chunk_ids,
             latency_ms=answer.latency_ms,
             crisis=answer.route == "crisis",
-            top_score=round(answer.trace.hits[0].score, 4) if answer.route == "answered" and answer.trace.hits else None,
+            top_score=round(answer.trace.reranked[0][1], 4) if answer.route == "answered" and answer.trace.reranked else None,
         )
         try:
             return self.store.record_turn(turn)

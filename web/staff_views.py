@@ -38,21 +38,27 @@ SIGNAL_WORDS = {
     "medical": "medical-advice wording",
     "history": "an earlier crisis in the conversation",
 }
-# How sure an answer was, from its best passage's score. Measured on the first 150 questions of eval/qa-dev.jsonl
-# against the bundled sample's index: the 113 answered ones scored 0.69-2.5, deciles 0.85 / 0.94 / 0.97 / 1.00 /
-# 1.05 / 1.09 / 1.12 / 1.18 / 2.47; the lowest tenth (under 0.85) were mostly questions the sample barely covers
-# (parking, a clinician's name). Re-measure when the scoring changes.
-LOW_CONFIDENCE_SCORE = 0.85
-HIGH_CONFIDENCE_SCORE = 1.10
+# How sure an answer was: the cross-encoder's logit for the window it quoted (chatbot/rerank.py). Answers under
+# AbstainConfig.min_rerank (-6) are declined; on the dev sets (eval/qa-dev, followups, shared) most right answers score
+# above 0 and the windows that read as a direct answer above ~4. Re-measure when the model or the windows change.
+LOW_CONFIDENCE_SCORE = 0.0
+HIGH_CONFIDENCE_SCORE = 4.0
+
+
+def best_logit(answer: Answer) -> float | None:
+    """The cross-encoder's logit for the best window the answer quoted, or None when nothing was read."""
+    return answer.trace.reranked[0][1] if answer.trace.reranked else None
 
 
 def _sureness(answer: Answer) -> str:
-    hits = answer.trace.hits
-    if not hits:
+    best = best_logit(answer)
+    if best is None:
         return "No passage was close enough to consider."
-    best = hits[0].score
     level = "very sure" if best >= HIGH_CONFIDENCE_SCORE else "fairly sure" if best >= LOW_CONFIDENCE_SCORE else "not very sure"
-    return f"{level.capitalize()}: the best passage matched {best:.2f} (most answers match 0.85-1.2; under {LOW_CONFIDENCE_SCORE} is a weak match)."
+    return (
+        f"{level.capitalize()}: the relevance model scored the quoted passage {best:.1f} "
+        f"(a direct answer usually scores above {HIGH_CONFIDENCE_SCORE:.0f}; under {LOW_CONFIDENCE_SCORE:.0f} is a weak match)."
+    )
 
 
 def _signals(answer: Answer) -> str:
