@@ -25,6 +25,7 @@ import numpy as np
 
 from chatbot.safety.classifier import CrisisClassifier
 from chatbot.safety.lexicon import ExemplarBank, Lexicon
+from chatbot.safety.social import social_kind
 from chatbot.types import Route
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
@@ -32,6 +33,11 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|so|since|otherwise|or else|also)\s+|\n+", re.I)
 # A weak risk word counts only in a message about the writer or someone they know (or a bare word or two).
 _PERSONAL = re.compile(r"\b(i|im|ive|id|ill|me|my|myself|mine|we|us|our|mi|yo|estoy|tengo|quiero)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself)\b")
+_RELATIVE = r"son|daughter|kid|child|baby|toddler|husband|wife|partner|boyfriend|girlfriend|friend|roommate|mom|mother|dad|father|brother|sister|grandma"
+_THIRD_PERSON = re.compile(
+    rf"\b(?:he|she|they|him|her|his|them|their|hes|shes|theyre|someone|somebody|(?:my|our) (?:\w+ )?(?:{_RELATIVE}|neighbor|coworker|patient|client))\b"
+)
 EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject", "definition"})
 # cues that make the classifier ask for more certainty (they do not explain a lexicon match away)
 CAUTION_CUES = EXPLAINING_CUES | {"coping"}
@@ -48,11 +54,13 @@ class SafetyConfig:
 
 @dataclass(frozen=True)
 class SafetyAssessment:
-    route: Route | None  # crisis, emergency, medical_advice, or None (an ordinary message)
+    route: Route | None  # crisis, emergency, medical_advice, social, or None (an ordinary message)
     signals: tuple[str, ...]
     crisis_score: float = 0.0  # the classifier's probability for the riskiest clause
     emergency: bool = False  # emergency signals (shown with the crisis card when both fire)
     injection: bool = False
+    crisis_too: bool = False  # route emergency, but a crisis signal fired too (someone else's, or the classifier's): the card follows
+    social: str = ""  # greeting | thanks | acknowledgement | farewell (route social)
 
 
 class SafetyDetector:
@@ -91,10 +99,17 @@ class SafetyDetector:
         injection = self._injection(message, variants, signals)
         crisis = any(s.startswith(("lexicon:", "classifier:", "semantic:")) for s in signals)
         self._remember(message, crisis)
+        if crisis and emergency and not _writer_at_risk(signals, variants[0]):
+            # a bystander's emergency ("my husband overdosed and won't wake up") or a body emergency the
+            # classifier also scored: 911 / Poison Control first, the crisis card after it
+            return SafetyAssessment("emergency", tuple(signals), score, True, injection, crisis_too=True)
         if crisis:
             return SafetyAssessment("crisis", tuple(signals), score, emergency, injection)
         if emergency:
             return SafetyAssessment("emergency", tuple(signals), score, True, injection)
+        kind = social_kind(message)
+        if kind:
+            return SafetyAssessment("social", (*signals, f"social:{kind}"), score, False, injection, social=kind)
         advice = self.lexicon.matches(variants, "medical_advice")
         if advice:
             signals += [f"medical_advice:{name}" for name in advice]
@@ -195,6 +210,13 @@ class SafetyDetector:
         if found:
             signals.append("injection")
         return bool(found)
+
+
+def _writer_at_risk(signals: Sequence[str], normalised: str) -> bool:
+    """Is the writer the one at risk? A lexicon group about one's own risk fired (anything but the third-party
+    group), and the message speaks of the writer, or of no one else ("my husband took all his pills": not the writer)."""
+    own = any(s.startswith("lexicon:") and not s.startswith("lexicon:third_party") for s in signals)
+    return own and (bool(_FIRST_PERSON.search(normalised)) or not _THIRD_PERSON.search(normalised))
 
 
 def split_clauses(message: str) -> list[str]:
