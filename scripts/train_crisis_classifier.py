@@ -43,7 +43,14 @@ TRAIN_SAFETY = [
     SHARED / "dev-safety.jsonl",
     *sorted((ROOT / "data" / "safety-train").glob("*.jsonl")),
 ]
-TRAIN_ORDINARY = [ROOT / "eval" / "qa-dev.jsonl", ROOT / "eval" / "qa-holdout.jsonl", SHARED / "dev-qa.jsonl", SHARED / "dev-abstain.jsonl"]
+TRAIN_ORDINARY = [
+    ROOT / "eval" / "qa-dev.jsonl",
+    ROOT / "eval" / "qa-holdout.jsonl",
+    ROOT / "eval" / "qa-fresh.jsonl",
+    ROOT / "eval" / "followups.jsonl",
+    SHARED / "dev-qa.jsonl",
+    SHARED / "dev-abstain.jsonl",
+]
 BLIND = ROOT / "eval" / "safety-blind2.jsonl"
 
 

@@ -46,8 +46,10 @@ CAUTION_CUES = EXPLAINING_CUES | {"coping"}
 @dataclass(frozen=True)
 class SafetyConfig:
     exemplar_fire: float = 0.82  # cosine to a crisis exemplar that fires on its own (no cue present)
-    classifier_alone: float = 0.85  # classifier probability that fires on its own
-    classifier_corroborated: float = 0.50  # ... that fires when the message is also near a crisis exemplar
+    # chosen by the recall-preserving threshold search (scripts/train_crisis_classifier.py --search, round 2):
+    # the lowest out-of-fold misses on the frontier, which also has fewer false alarms than round 1's setting
+    classifier_alone: float = 0.70  # classifier probability that fires on its own
+    classifier_corroborated: float = 0.40  # ... that fires when the message is also near a crisis exemplar
     exemplar_corroboration: float = 0.40  # the cosine that counts as "near" for that
     classifier_cued: float = 0.95  # with a cue (informational, idiom, coping, history...): only this, and near an exemplar
 
