@@ -38,6 +38,10 @@ _RELATIVE = r"son|daughter|kid|child|baby|toddler|husband|wife|partner|boyfriend
 _THIRD_PERSON = re.compile(
     rf"\b(?:he|she|they|him|her|his|them|their|hes|shes|theyre|someone|somebody|(?:my|our) (?:\w+ )?(?:{_RELATIVE}|neighbor|coworker|patient|client))\b"
 )
+_MEDICATION = re.compile(
+    r"\b(?:meds?|medications?|pills?|doses?|dosage|mg|lozenges?|troches?|spray|antidepressants?|ssris?|benzos?|ambien|xanax|klonopin"
+    r"|ativan|lexapro|zoloft|prozac|trazodone|seroquel|depakote|lithium|lamictal|adderall|melatonin|wellbutrin|effexor)\b"
+)
 EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject", "definition"})
 # cues that make the classifier ask for more certainty (they do not explain a lexicon match away)
 CAUTION_CUES = EXPLAINING_CUES | {"coping"}
@@ -93,10 +97,13 @@ class SafetyDetector:
         for text in texts:
             _fired, why = self.lexical_crisis(text)
             signals += [s for s in why if s not in signals]
-        score, semantic = self._semantic(texts, message_vector)
+        variants = self.lexicon.variants(message)
+        advice = self.lexicon.matches(variants, "medical_advice")
+        # a personal question about one's medication or dose ("can I take two instead of one?") is a caution cue:
+        # the classifier must then be very sure (the lexicon still fires alone)
+        score, semantic = self._semantic(texts, message_vector, caution=bool(advice) and bool(_MEDICATION.search(variants[0])))
         if not signals and semantic:
             signals.append(semantic)
-        variants = self.lexicon.variants(message)
         emergency = self._emergency(variants, signals)
         injection = self._injection(message, variants, signals)
         crisis = any(s.startswith(("lexicon:", "classifier:", "semantic:")) for s in signals)
@@ -112,7 +119,6 @@ class SafetyDetector:
         kind = social_kind(message)
         if kind:
             return SafetyAssessment("social", (*signals, f"social:{kind}"), score, False, injection, social=kind)
-        advice = self.lexicon.matches(variants, "medical_advice")
         if advice:
             signals += [f"medical_advice:{name}" for name in advice]
             return SafetyAssessment("medical_advice", tuple(signals), score, False, injection)
@@ -171,14 +177,14 @@ class SafetyDetector:
         """What the classifier reads: the normalised message with idioms blanked out."""
         return self.lexicon.mask(self.lexicon.variants(text)[:1], "idiom")[0]
 
-    def _semantic(self, texts: list[str], vector: np.ndarray | None) -> tuple[float, str]:
+    def _semantic(self, texts: list[str], vector: np.ndarray | None, caution: bool = False) -> tuple[float, str]:
         """The classifier over the message and its clauses, corroborated by the nearest crisis exemplar.
 
         Calibrated on a blind set and on ordinary clinic questions (scripts/train_crisis_classifier.py):
         the classifier alone fires only when very sure; below that it needs the message to sit near
         a crisis exemplar too, which keeps short ordinary questions ("is that permanent?") quiet."""
         cfg = self.config
-        cued = [self.cued(t) for t in texts]
+        cued = [caution or self.cued(t) for t in texts]
         if vector is None and self._crisis is not None:
             vector = self._encode(texts[:1])[0]
         nearest = float((self._crisis @ vector).max()) if self._crisis is not None and vector is not None else 0.0
