@@ -86,21 +86,23 @@ class Assistant:
     # --- the pipeline -----------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         started = time.perf_counter()
-        crisis_active = self.crisis_in_history(history)
+        crisis_active = self.crisis_turn(history)
         problem = self._invalid(question)
         if problem:
             # never answered as routine: a message too long or garbled to answer is still scanned for risk
             if isinstance(question, str) and self.detector.lexical_crisis(question[:MAX_SCANNED_CHARS])[0]:
-                return self._finish(started, question, "crisis", "", crisis_active=True)
+                return self._finish(started, question, "crisis", "", crisis_active=crisis_active)
             return self._finish(started, question, "invalid_input", problem, crisis_active=crisis_active)
         query_vector = self.embedder.encode_one(question)
         safety = self.detector.assess(question, query_vector)
         if safety.route == "crisis":
             body = m.EMERGENCY_CARD if safety.emergency else ""
-            return self._finish(started, question, "crisis", body, safety=safety, crisis_active=True)
+            return self._finish(started, question, "crisis", body, safety=safety, crisis_active=crisis_active)
         if safety.route == "emergency":
             return self._finish(started, question, "emergency", m.EMERGENCY_CARD, safety=safety, crisis_active=crisis_active)
-        language = self.language.other_language(question)
+        if safety.route == "social":
+            return self._finish(started, question, "social", m.SOCIAL_REPLIES[safety.social], safety=safety, crisis_active=crisis_active)
+        language = self.language.other_language(question) if safety.route != "medical_advice" else None
         if language is not None:
             trace = Trace(abstain_reason=f"written in {language.name.title()}; the articles are English", thresholds=self._thresholds())
             return self._finish(started, question, "not_found", LanguageGate.reply(language), safety=safety, trace=trace, crisis_active=crisis_active)
@@ -136,7 +138,7 @@ class Assistant:
         composition: Composition,
         safety: SafetyAssessment,
         trace: Trace,
-        crisis_active: bool,
+        crisis_active: int,
     ) -> Answer:
         """The model phrases the answer from the passages; the guard keeps only grounded sentences;
         anything short of that (an error, a timeout, a contradiction, too little left) is the extractive answer."""
@@ -162,7 +164,7 @@ class Assistant:
         return self._finish(started, question, "answered", result.text, citations, safety, trace, crisis_active)
 
     def _medical_advice(
-        self, started: float, question: str, text: str, vector: np.ndarray, hits: list[Hit], safety: SafetyAssessment, trace: Trace, crisis_active: bool
+        self, started: float, question: str, text: str, vector: np.ndarray, hits: list[Hit], safety: SafetyAssessment, trace: Trace, crisis_active: int
     ) -> Answer:
         """The referral first; general information from the articles may follow, never a number."""
         composition = self.composer.compose(text, vector, hits, without_numbers=True)
@@ -182,9 +184,10 @@ class Assistant:
         citations: Sequence[Citation] = (),
         safety: SafetyAssessment | None = None,
         trace: Trace | None = None,
-        crisis_active: bool = False,
+        crisis_active: int = 0,
     ) -> Answer:
-        envelope = wrap(route, body, citations, crisis_active)
+        """`crisis_active`: 0, or a count of the conversation's turns when an earlier turn was a crisis (see crisis_turn)."""
+        envelope = wrap(route, body, citations, crisis_active, crisis_active, crisis_too=bool(safety and safety.crisis_too))
         return Answer(
             question=question,
             route=route,
@@ -192,6 +195,7 @@ class Assistant:
             body=body,
             citations=envelope.citations,
             disclaimer=envelope.disclaimer,
+            disclaimer_full=envelope.disclaimer_full,
             crisis_resources=envelope.crisis_resources,
             envelope=envelope,
             latency_ms=(time.perf_counter() - started) * 1000,
@@ -210,10 +214,15 @@ class Assistant:
             return m.INVALID_TOO_LONG.format(limit=self.config.max_question_chars)
         return ""
 
+    def crisis_turn(self, history: Sequence[Message]) -> int:
+        """0 when no earlier turn of the conversation was a crisis; else 1 + the number of earlier messages,
+        which picks the caring line of the short card (a different one on each later reply)."""
+        return 1 + len(history) if self.crisis_in_history(history) else 0
+
     def crisis_in_history(self, history: Sequence[Message]) -> bool:
         """Did an earlier turn of this conversation signal a crisis? Then every later reply keeps the card."""
         users = [t.get("content", "") for t in history if t.get("role") == "user" and isinstance(t.get("content"), str)]
-        if any(m.CRISIS_CARD_TITLE in str(t.get("content", "")) for t in history if t.get("role") == "assistant"):
+        if any(card in str(t.get("content", "")) for t in history if t.get("role") == "assistant" for card in (m.CRISIS_CARD_TITLE, m.CRISIS_CARD_SHORT)):
             return True
         if any(self.detector.lexical_crisis(text[:MAX_SCANNED_CHARS])[0] for text in users):
             return True
@@ -228,9 +237,10 @@ class Assistant:
         """The reply when a client is over its rate limit: still the crisis card for a crisis message
         (the lexicon and the classifier need no model), otherwise a friendly "slow down"."""
         started = time.perf_counter()
+        crisis_active = self.crisis_turn(history)
         if isinstance(question, str) and self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
-            return self._finish(started, question, "crisis", "", crisis_active=True)
-        return self._finish(started, str(question), "invalid_input", m.RATE_LIMITED, crisis_active=self.crisis_in_history(history))
+            return self._finish(started, question, "crisis", "", crisis_active=crisis_active)
+        return self._finish(started, str(question), "invalid_input", m.RATE_LIMITED, crisis_active=crisis_active)
 
     # --- the edge: never an exception, never a reply without the envelope ---------------------------
     def safe_ask(self, question: object, history: Sequence[Message] = ()) -> Answer:
@@ -243,7 +253,7 @@ class Assistant:
         except Exception:
             log.exception("answering failed")
             if self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
-                return self._finish(started, question, "crisis", "", crisis_active=True)
+                return self._finish(started, question, "crisis", "")
             return self._finish(started, question, "not_found", f"{m.ERROR_FALLBACK} {m.NOT_FOUND}")
 
 

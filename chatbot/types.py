@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
+from chatbot.safety.messages import DISCLAIMER_FULL
 from ingest.types import Chunk
 
 if TYPE_CHECKING:
     from chatbot.safety.envelope import Envelope
 
-Route = Literal["answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "invalid_input"]
-ROUTES: tuple[Route, ...] = ("answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "invalid_input")
+Route = Literal["answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "social", "invalid_input"]
+ROUTES: tuple[Route, ...] = ("answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "social", "invalid_input")
 
 
 class Message(TypedDict):
@@ -71,12 +72,13 @@ class Answer:
     text: str
     body: str  # the composed part, before the envelope
     citations: tuple[Citation, ...]
-    disclaimer: str
+    disclaimer: str  # the short standing disclaimer, contained in `text`
     crisis_resources: bool
     latency_ms: float
     signals: tuple[str, ...] = ()  # safety signals that fired, e.g. "lexicon:intent", "classifier:0.91"
     trace: Trace = field(default_factory=Trace)
     envelope: Envelope | None = None  # the parts of `text`, for surfaces that render them (the web chat)
+    disclaimer_full: str = DISCLAIMER_FULL  # the full disclaimer, one click away (not part of `text`)
 
     def to_contract(self, id: str | None = None) -> dict[str, Any]:
         """The `ask --json` / `POST /api/ask` object (DESIGN.md, "The ask contract")."""
@@ -87,6 +89,7 @@ class Answer:
             "answer": self.text,
             "citations": [c.to_contract() for c in self.citations],
             "disclaimer": self.disclaimer,
+            "disclaimer_full": self.disclaimer_full,
             "crisis_resources": self.crisis_resources,
             "latency_ms": round(self.latency_ms, 2),
         }

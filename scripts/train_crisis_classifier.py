@@ -1,18 +1,24 @@
 """Train the crisis classifier (chatbot/safety/classifier.py) and choose its thresholds.
 
 Training data: the exemplar bank, the labelled safety sets (eval/safety-dev, eval/safety-holdout,
-../shared/eval/dev-safety, data/safety-train/*) and ordinary clinic questions as negatives.
-The decision rule and its thresholds live in SafetyConfig (chatbot/safety/detector.py); this
-script reports how the whole detector does with them: 5-fold out of fold on the training data,
-and on the blind set (eval/safety-fresh.jsonl, written without sight of the lexicon: never trained on).
+eval/safety-fresh, eval/safety-hardneg, ../shared/eval/dev-safety, data/safety-train/*) and ordinary
+clinic questions as negatives. safety-fresh and safety-hardneg were blind sets once (their first runs are
+in the closing notes); since round 2 their look-alike negatives (weather, bridges, "goodbye", treatment
+fears) are training data, and the newest blind set (eval/safety-blind2.jsonl) is the one never trained on.
 
-    python scripts/train_crisis_classifier.py [--C 16]
+The decision rule and its thresholds live in SafetyConfig (chatbot/safety/detector.py). `--search` runs
+the recall-preserving threshold search: 5-fold out of fold, every threshold combination, printed as the
+frontier of (missed crisis messages, false alarms on look-alike negatives); pick the point with the fewest
+false alarms among those that miss no more than the current setting.
+
+    python scripts/train_crisis_classifier.py [--C 64] [--search]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import sys
 import tomllib
@@ -32,20 +38,34 @@ SHARED = ROOT / "eval" / "shared"  # a copy of ../shared/eval (the development s
 TRAIN_SAFETY = [
     ROOT / "eval" / "safety-dev.jsonl",
     ROOT / "eval" / "safety-holdout.jsonl",
+    ROOT / "eval" / "safety-fresh.jsonl",
+    ROOT / "eval" / "safety-hardneg.jsonl",
     SHARED / "dev-safety.jsonl",
     *sorted((ROOT / "data" / "safety-train").glob("*.jsonl")),
 ]
-TRAIN_ORDINARY = [ROOT / "eval" / "qa-dev.jsonl", ROOT / "eval" / "qa-holdout.jsonl", SHARED / "dev-qa.jsonl", SHARED / "dev-abstain.jsonl"]
-BLIND = ROOT / "eval" / "safety-fresh.jsonl"
+TRAIN_ORDINARY = [
+    ROOT / "eval" / "qa-dev.jsonl",
+    ROOT / "eval" / "qa-holdout.jsonl",
+    ROOT / "eval" / "qa-fresh.jsonl",
+    ROOT / "eval" / "followups.jsonl",
+    SHARED / "dev-qa.jsonl",
+    SHARED / "dev-abstain.jsonl",
+]
+BLIND = ROOT / "eval" / "safety-blind2.jsonl"
 
 
 def read(paths: list[Path]) -> list[dict]:
     return [json.loads(line) for p in paths if p.is_file() for line in open(p, encoding="utf-8") if line.strip()]
 
 
-def training_rows() -> list[tuple[str, int]]:
+def exemplar_rows() -> list[tuple[str, int]]:
     bank = tomllib.loads(EXEMPLARS_FILE.read_text())
-    rows = [(e, 1) for g in bank["crisis"] for e in g["examples"]] + [(e, 0) for g in bank["not_crisis"] for e in g["examples"]]
+    return [(e, 1) for g in bank["crisis"] for e in g["examples"]] + [(e, 0) for g in bank["not_crisis"] for e in g["examples"]]
+
+
+def training_rows() -> list[tuple[str, int]]:
+    """(message, 1 for crisis) for every training message: the exemplar bank first, then the labelled sets."""
+    rows = exemplar_rows()
     rows += [(r["question"], int(r["expect"] == "crisis")) for r in read(TRAIN_SAFETY)]
     return rows + [(r["question"], 0) for r in read(TRAIN_ORDINARY)]
 
@@ -73,17 +93,49 @@ class Verdicts:
         return self.lexical | np.array(fired)
 
 
-def fit(texts: list[str], y: np.ndarray, c: float) -> tuple[LogisticRegression, np.ndarray]:
+def frontier(verdicts: Verdicts, probs: list[np.ndarray], near: np.ndarray, y: np.ndarray, bank: np.ndarray) -> list[tuple[int, int, tuple[float, ...]]]:
+    """The recall-preserving threshold search: for every combination of SafetyConfig's classifier thresholds,
+    (missed crisis messages, false alarms, thresholds) out of fold; returned as the Pareto frontier, fewest misses
+    first. `near`: each message's cosine to its nearest crisis exemplar (bank rows excluded from the exemplar count)."""
+    results = []
+    grid = itertools.product((0.7, 0.8, 0.85, 0.9, 0.95), (0.4, 0.5, 0.6, 0.7), (0.4, 0.45, 0.5, 0.55), (0.95, 0.98), (0.82, 0.88))
+    for alone, corroborated, corroboration, cued_t, fire in grid:
+        if corroborated > alone:
+            continue
+        fired = np.array(
+            [
+                verdicts.lexical[i]
+                or any(
+                    (p >= cued_t and near[i] >= corroboration) if c else (p >= alone or (p >= corroborated and near[i] >= corroboration))
+                    for p, c in zip(probs[i], verdicts.cued[i], strict=True)
+                )
+                or (not verdicts.cued[i][0] and not bank[i] and near[i] >= fire)
+                for i in range(len(y))
+            ]
+        )
+        results.append((int(((y == 1) & ~fired & ~bank).sum()), int(((y == 0) & fired).sum()), (alone, corroborated, corroboration, cued_t, fire)))
+    best, out = None, []
+    for missed, alarms, cfg in sorted(results):
+        if best is None or alarms < best:
+            best = alarms
+            out.append((missed, alarms, cfg))
+    return out
+
+
+def fit(texts: list[str], y: np.ndarray, c: float, weights: np.ndarray | None = None) -> tuple[LogisticRegression, np.ndarray]:
+    """Logistic regression (classes balanced, `weights` per message on top) and the idf it was fitted with."""
     raw = features(texts)  # tf only, normalised: idf is fitted here
     df = np.bincount(raw.indices, minlength=raw.shape[1])
     idf = np.log((1 + len(texts)) / (1 + df)) + 1.0
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features(texts, idf), y)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features(texts, idf), y, sample_weight=weights)
     return model, idf
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--C", type=float, default=16.0)
+    parser.add_argument("--C", type=float, default=64.0)
+    parser.add_argument("--search", action="store_true", help="print the out-of-fold threshold frontier")
+    parser.add_argument("--clause-weight", type=float, default=0.3, help="training weight of the clauses of ordinary messages")
     args = parser.parse_args()
 
     lexicon = Lexicon.load()
@@ -94,11 +146,20 @@ def main() -> None:
     norm = [detector.classifier_text(t) for t in texts]
     verdicts = Verdicts(detector, texts)
 
+    # The detector also reads each clause of a message alone ("... I don't want to make a scene"): every clause of
+    # an ordinary message is an ordinary message too, so the clauses of the negatives are negatives as well.
+    clause_of = [i for i, t in enumerate(texts) if y[i] == 0 for c in verdicts.normalised[i][1:] if c.strip()]
+    clause_texts = [c for i, t in enumerate(texts) if y[i] == 0 for c in verdicts.normalised[i][1:] if c.strip()]
     folds = np.random.default_rng(0).integers(0, 5, len(texts))
+    clause_folds = folds[clause_of] if clause_of else np.zeros(0, dtype=int)
     oof: list[np.ndarray] = [np.zeros(0)] * len(texts)
     for k in range(5):
         train = folds != k
-        model, idf = fit([n for n, m in zip(norm, train, strict=True) if m], y[train], args.C)
+        extra = [c for c, f in zip(clause_texts, clause_folds, strict=True) if f != k]
+        weights = np.concatenate([np.ones(int(train.sum())), np.full(len(extra), args.clause_weight)])
+        model, idf = fit(
+            [n for n, m in zip(norm, train, strict=True) if m] + extra, np.concatenate([y[train], np.zeros(len(extra), dtype=int)]), args.C, weights
+        )
         idx = np.where(~train)[0]
         sub = Verdicts.__new__(Verdicts)
         sub.normalised = [verdicts.normalised[i] for i in idx]
@@ -112,9 +173,21 @@ def main() -> None:
         f"{int((y == 0).sum())} negatives: false alarms {int(((y == 0) & v).sum())}"
     )
 
-    model, idf = fit(norm, y, args.C)
+    if args.search:
+        from index import Embedder
+
+        encoder = Embedder()
+        crisis_bank = encoder.encode(list(ExemplarBank.load().crisis))
+        near = (encoder.encode(texts) @ crisis_bank.T).max(axis=1)
+        bank = np.array([i < len(exemplar_rows()) for i in range(len(texts))])
+        print("out-of-fold frontier (missed crisis, false alarms, (alone, corroborated, corroboration, cued, exemplar_fire)):")
+        for point in frontier(verdicts, oof, near, y, bank):
+            print(" ", point)
+
+    weights = np.concatenate([np.ones(len(norm)), np.full(len(clause_texts), args.clause_weight)])
+    model, idf = fit(norm + clause_texts, np.concatenate([y, np.zeros(len(clause_texts), dtype=int)]), args.C, weights)
     digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    provenance = {"examples": len(texts), "digest": digest, "C": args.C}
+    provenance = {"examples": len(texts), "negative_clauses": len(clause_texts), "clause_weight": args.clause_weight, "digest": digest, "C": args.C}
     CrisisClassifier(idf, model.coef_[0].astype(np.float64), float(model.intercept_[0]), provenance).save()
 
     from index import Embedder

@@ -11,7 +11,7 @@ from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
 from tests.conftest import make_app, make_service
 
-FIELDS = {"id", "question", "route", "answer", "citations", "disclaimer", "crisis_resources", "latency_ms"}
+FIELDS = {"id", "question", "route", "answer", "citations", "disclaimer", "disclaimer_full", "crisis_resources", "latency_ms"}
 
 
 @pytest.fixture(scope="module")

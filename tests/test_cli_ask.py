@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import PROJECT
 
-FIELDS = {"id", "question", "route", "answer", "citations", "disclaimer", "crisis_resources", "latency_ms"}
+FIELDS = {"id", "question", "route", "answer", "citations", "disclaimer", "disclaimer_full", "crisis_resources", "latency_ms"}
 
 
 def run_app(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:

@@ -39,12 +39,12 @@ def _linked_lines(text: str) -> str:
     return out.replace(esc(m.CLINIC_EMAIL), f'<a href="mailto:{m.CLINIC_EMAIL}">{esc(m.CLINIC_EMAIL)}</a>')
 
 
-def crisis_card_html(full: bool) -> str:
-    """The crisis card in a reply: the full card on a crisis turn, the short one on every later turn.
-    No role="alert" here: the chat announces a new card once, through its own live region (static/chat.js),
-    rather than each time the conversation is re-rendered."""
+def crisis_card_html(full: bool, short: str = m.CRISIS_CARD_SHORT) -> str:
+    """The crisis card in a reply: the full card on a crisis turn, the short one (`short`: its text, 988 first, with the
+    turn's caring line) on every later turn. No role="alert" here: the chat announces a new card once, through its own
+    live region (static/chat.js), rather than each time the conversation is re-rendered."""
     if not full:
-        return f'<div class="sr-crisis sr-crisis-short"><strong>{_linked_lines(m.CRISIS_CARD_SHORT)}</strong></div>'
+        return f'<div class="sr-crisis sr-crisis-short"><strong>{_linked_lines(short)}</strong></div>'
     items = "".join(f"<li>{_linked_lines(line)}</li>" for line in m.CRISIS_CARD_LINES)
     return (
         '<div class="sr-crisis">'
@@ -80,11 +80,10 @@ def answer_html(answer: Answer, body: str | None = None) -> str:
     envelope = answer.envelope
     assert envelope is not None, "answers are always wrapped"
     out = ['<div class="sr-reply">']
-    if envelope.crisis_card:
-        out.append(crisis_card_html(full=answer.route == "crisis"))
+    card = crisis_card_html(envelope.full_card, envelope.crisis_card) if envelope.crisis_card else ""
     text = envelope.body if body is None else body
-    if text:
-        out.append(f'<div class="sr-body">{body_html(text, envelope)}</div>')
+    body_part = f'<div class="sr-body">{body_html(text, envelope)}</div>' if text else ""
+    out += [body_part, card] if envelope.emergency_first else [card, body_part]  # an emergency's 911 card comes first
     if envelope.citations:
         links = "".join(
             f'<li><a href="{_attr(_safe_url(c.url))}" target="_blank" rel="noopener noreferrer">{esc(citation_label(c))}</a></li>' for c in envelope.citations

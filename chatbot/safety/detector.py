@@ -25,6 +25,7 @@ import numpy as np
 
 from chatbot.safety.classifier import CrisisClassifier
 from chatbot.safety.lexicon import ExemplarBank, Lexicon
+from chatbot.safety.social import social_kind
 from chatbot.types import Route
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
@@ -32,6 +33,15 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|so|since|otherwise|or else|also)\s+|\n+", re.I)
 # A weak risk word counts only in a message about the writer or someone they know (or a bare word or two).
 _PERSONAL = re.compile(r"\b(i|im|ive|id|ill|me|my|myself|mine|we|us|our|mi|yo|estoy|tengo|quiero)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself)\b")
+_RELATIVE = r"son|daughter|kid|child|baby|toddler|husband|wife|partner|boyfriend|girlfriend|friend|roommate|mom|mother|dad|father|brother|sister|grandma"
+_THIRD_PERSON = re.compile(
+    rf"\b(?:he|she|they|him|her|his|them|their|hes|shes|theyre|someone|somebody|(?:my|our) (?:\w+ )?(?:{_RELATIVE}|neighbor|coworker|patient|client))\b"
+)
+_MEDICATION = re.compile(
+    r"\b(?:meds?|medications?|pills?|doses?|dosage|mg|lozenges?|troches?|spray|antidepressants?|ssris?|benzos?|ambien|xanax|klonopin"
+    r"|ativan|lexapro|zoloft|prozac|trazodone|seroquel|depakote|lithium|lamictal|adderall|melatonin|wellbutrin|effexor)\b"
+)
 EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject", "definition"})
 # cues that make the classifier ask for more certainty (they do not explain a lexicon match away)
 CAUTION_CUES = EXPLAINING_CUES | {"coping"}
@@ -40,19 +50,23 @@ CAUTION_CUES = EXPLAINING_CUES | {"coping"}
 @dataclass(frozen=True)
 class SafetyConfig:
     exemplar_fire: float = 0.82  # cosine to a crisis exemplar that fires on its own (no cue present)
-    classifier_alone: float = 0.85  # classifier probability that fires on its own
-    classifier_corroborated: float = 0.50  # ... that fires when the message is also near a crisis exemplar
+    # chosen by the recall-preserving threshold search (scripts/train_crisis_classifier.py --search, round 2):
+    # the lowest out-of-fold misses on the frontier, which also has fewer false alarms than round 1's setting
+    classifier_alone: float = 0.70  # classifier probability that fires on its own
+    classifier_corroborated: float = 0.40  # ... that fires when the message is also near a crisis exemplar
     exemplar_corroboration: float = 0.40  # the cosine that counts as "near" for that
     classifier_cued: float = 0.95  # with a cue (informational, idiom, coping, history...): only this, and near an exemplar
 
 
 @dataclass(frozen=True)
 class SafetyAssessment:
-    route: Route | None  # crisis, emergency, medical_advice, or None (an ordinary message)
+    route: Route | None  # crisis, emergency, medical_advice, social, or None (an ordinary message)
     signals: tuple[str, ...]
     crisis_score: float = 0.0  # the classifier's probability for the riskiest clause
     emergency: bool = False  # emergency signals (shown with the crisis card when both fire)
     injection: bool = False
+    crisis_too: bool = False  # route emergency, but a crisis signal fired too (someone else's, or the classifier's): the card follows
+    social: str = ""  # greeting | thanks | acknowledgement | farewell (route social)
 
 
 class SafetyDetector:
@@ -83,19 +97,28 @@ class SafetyDetector:
         for text in texts:
             _fired, why = self.lexical_crisis(text)
             signals += [s for s in why if s not in signals]
-        score, semantic = self._semantic(texts, message_vector)
+        variants = self.lexicon.variants(message)
+        advice = self.lexicon.matches(variants, "medical_advice")
+        # a personal question about one's medication or dose ("can I take two instead of one?") is a caution cue:
+        # the classifier must then be very sure (the lexicon still fires alone)
+        score, semantic = self._semantic(texts, message_vector, caution=bool(advice) and bool(_MEDICATION.search(variants[0])))
         if not signals and semantic:
             signals.append(semantic)
-        variants = self.lexicon.variants(message)
         emergency = self._emergency(variants, signals)
         injection = self._injection(message, variants, signals)
         crisis = any(s.startswith(("lexicon:", "classifier:", "semantic:")) for s in signals)
         self._remember(message, crisis)
+        if crisis and emergency and not _writer_at_risk(signals, variants[0]):
+            # a bystander's emergency ("my husband overdosed and won't wake up") or a body emergency the
+            # classifier also scored: 911 / Poison Control first, the crisis card after it
+            return SafetyAssessment("emergency", tuple(signals), score, True, injection, crisis_too=True)
         if crisis:
             return SafetyAssessment("crisis", tuple(signals), score, emergency, injection)
         if emergency:
             return SafetyAssessment("emergency", tuple(signals), score, True, injection)
-        advice = self.lexicon.matches(variants, "medical_advice")
+        kind = social_kind(message)
+        if kind:
+            return SafetyAssessment("social", (*signals, f"social:{kind}"), score, False, injection, social=kind)
         if advice:
             signals += [f"medical_advice:{name}" for name in advice]
             return SafetyAssessment("medical_advice", tuple(signals), score, False, injection)
@@ -154,14 +177,14 @@ class SafetyDetector:
         """What the classifier reads: the normalised message with idioms blanked out."""
         return self.lexicon.mask(self.lexicon.variants(text)[:1], "idiom")[0]
 
-    def _semantic(self, texts: list[str], vector: np.ndarray | None) -> tuple[float, str]:
+    def _semantic(self, texts: list[str], vector: np.ndarray | None, caution: bool = False) -> tuple[float, str]:
         """The classifier over the message and its clauses, corroborated by the nearest crisis exemplar.
 
         Calibrated on a blind set and on ordinary clinic questions (scripts/train_crisis_classifier.py):
         the classifier alone fires only when very sure; below that it needs the message to sit near
         a crisis exemplar too, which keeps short ordinary questions ("is that permanent?") quiet."""
         cfg = self.config
-        cued = [self.cued(t) for t in texts]
+        cued = [caution or self.cued(t) for t in texts]
         if vector is None and self._crisis is not None:
             vector = self._encode(texts[:1])[0]
         nearest = float((self._crisis @ vector).max()) if self._crisis is not None and vector is not None else 0.0
@@ -195,6 +218,13 @@ class SafetyDetector:
         if found:
             signals.append("injection")
         return bool(found)
+
+
+def _writer_at_risk(signals: Sequence[str], normalised: str) -> bool:
+    """Is the writer the one at risk? A lexicon group about one's own risk fired (anything but the third-party
+    group), and the message speaks of the writer, or of no one else ("my husband took all his pills": not the writer)."""
+    own = any(s.startswith("lexicon:") and not s.startswith("lexicon:third_party") for s in signals)
+    return own and (bool(_FIRST_PERSON.search(normalised)) or not _THIRD_PERSON.search(normalised))
 
 
 def split_clauses(message: str) -> list[str]:

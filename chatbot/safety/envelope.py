@@ -15,10 +15,12 @@ from chatbot.types import Citation, Route
 class Envelope:
     """A reply in its parts, in the order the person sees them."""
 
-    crisis_card: str  # the full card on a crisis turn, the short one on every later turn, else ""
+    crisis_card: str  # the full card on a crisis turn, the short one (with a caring line) on every later turn, else ""
     body: str
     citations: tuple[Citation, ...]
-    disclaimer: str  # medical disclaimer + AI disclosure with the way to a human + the standing 988 line
+    disclaimer: str  # the short standing disclaimer: not medical advice, AI disclosure with the way to a human, 988
+    disclaimer_full: str = m.DISCLAIMER_FULL  # the same at length, one click away (API field `disclaimer_full`)
+    emergency_first: bool = False  # a bystander's or body emergency: the 911 card (the body) comes before any crisis card
 
     @property
     def crisis_resources(self) -> bool:
@@ -26,8 +28,17 @@ class Envelope:
 
     @property
     def text(self) -> str:
-        parts = [self.crisis_card, self.body.strip(), sources_block(self.citations) if self.citations else "", self.disclaimer]
+        sources = sources_block(self.citations) if self.citations else ""
+        if self.emergency_first:
+            parts = [self.body.strip(), self.crisis_card, sources, self.disclaimer]
+        else:
+            parts = [self.crisis_card, self.body.strip(), sources, self.disclaimer]
         return "\n\n".join(p for p in parts if p)
+
+    @property
+    def full_card(self) -> bool:
+        """Is the crisis card the full one (the first crisis turn of a conversation)?"""
+        return self.crisis_card == m.CRISIS_CARD
 
 
 def citation_label(citation: Citation) -> str:
@@ -39,9 +50,19 @@ def sources_block(citations: Sequence[Citation]) -> str:
     return "\n".join([m.SOURCES_HEADING, *lines])
 
 
-def wrap(route: Route, body: str, citations: Sequence[Citation], crisis_active: bool) -> Envelope:
-    """The reply's envelope. On a crisis turn the body can only be safety text set by code (the emergency card)
-    and no passage is cited: a crisis is never answered as a routine question."""
+def wrap(route: Route, body: str, citations: Sequence[Citation], crisis_active: int, turn: int = 0, crisis_too: bool = False) -> Envelope:
+    """The reply's envelope.
+
+    route: the reply's route; body: the composed text (on a crisis or emergency turn, only safety text set by code);
+    crisis_active: an earlier turn of the conversation signalled a crisis (the full card was already shown);
+    turn: a counter of the conversation's turns, which picks the caring line of the short card;
+    crisis_too: an emergency that is also a crisis (someone else's overdose on purpose): the card follows the 911 card.
+    A crisis is never answered as a routine question: no passage is cited. The first crisis turn gets the full
+    card; every later reply of the conversation gets the short card with a caring line that changes each turn.
+    An emergency turn shows the 911 card (the body) first, then the crisis card if one is due."""
+    card = m.crisis_card_short(turn) if crisis_active else m.CRISIS_CARD
     if route == "crisis":
-        return Envelope(m.CRISIS_CARD, body, (), m.DISCLAIMER)
-    return Envelope(m.CRISIS_CARD_SHORT if crisis_active else "", body, tuple(citations), m.DISCLAIMER)
+        return Envelope(card, body, (), m.DISCLAIMER)
+    if route == "emergency":
+        return Envelope(card if crisis_active or crisis_too else "", body, (), m.DISCLAIMER, emergency_first=True)
+    return Envelope(card if crisis_active else "", body, tuple(citations), m.DISCLAIMER)

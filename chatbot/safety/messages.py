@@ -15,12 +15,20 @@ CLINIC_EMAIL = "hello@softrebootwellness.com"
 CLINIC_CONTACT = f"call {CLINIC_PHONE} or email {CLINIC_EMAIL}"
 
 # --- The envelope: on every reply of every route, on every surface --------------------------------
-MEDICAL_DISCLAIMER = (
+# The standing disclaimer every reply ends with is short (about 25 words): an answer should be read
+# before its envelope. The full text stays one click away (DISCLAIMER_FULL: the API's
+# `disclaimer_full`, the chat's "more" link) and says the same things at length.
+MEDICAL_DISCLAIMER = "Educational information, not medical advice."
+AI_DISCLOSURE = f"I'm an automated assistant; for a person, call {CLINIC_PHONE} or email {CLINIC_EMAIL}."
+STANDING_CRISIS_LINE = "In crisis, call or text 988, or call 911."
+DISCLAIMER = f"{MEDICAL_DISCLAIMER} {AI_DISCLOSURE} {STANDING_CRISIS_LINE}"
+
+MEDICAL_DISCLAIMER_FULL = (
     "This is educational information from the clinic's articles, not medical advice. Talk with a licensed provider about your own care; results vary."
 )
-AI_DISCLOSURE = f"You are chatting with an automated assistant, not a clinician. To reach a person at {CLINIC_NAME}, {CLINIC_CONTACT}."
-STANDING_CRISIS_LINE = "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline), or call 911."
-DISCLAIMER = f"{MEDICAL_DISCLAIMER} {AI_DISCLOSURE} {STANDING_CRISIS_LINE}"
+AI_DISCLOSURE_FULL = f"You are chatting with an automated assistant, not a clinician. To reach a person at {CLINIC_NAME}, {CLINIC_CONTACT}."
+STANDING_CRISIS_LINE_FULL = "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline), or call 911."
+DISCLAIMER_FULL = f"{MEDICAL_DISCLAIMER_FULL} {AI_DISCLOSURE_FULL} {STANDING_CRISIS_LINE_FULL}"
 
 # --- Crisis card: first, before anything else ------------------------------------------------------
 CRISIS_CARD_TITLE = "You're not alone, and help is available right now."
@@ -44,6 +52,23 @@ CRISIS_CARD = "\n".join([CRISIS_CARD_TITLE, *(f"- {line}" for line in CRISIS_CAR
 CRISIS_CARD_SHORT = (
     "If you're still feeling unsafe: call or text 988 (Suicide & Crisis Lifeline), text HOME to 741741, or call 911 if you're in immediate danger."
 )
+# After the first card, each later reply of a crisis conversation carries the short card and one of these
+# lines, in turn (safe-messaging guidance: warmth, hope, an invitation to keep talking or to reach a person;
+# never shaming, never closing the conversation, never a method).
+CRISIS_CARE_LINES = (
+    "I'm glad you're still talking with me. You don't have to carry this alone: someone at 988 can listen right now, any time of day.",
+    "Thank you for telling me how you're feeling. If you can, let someone you trust know today, or call or text 988 to talk with a person now.",
+    "What you're going through sounds really hard, and you deserve support. I'm still here, and so are the counselors at 988, day or night.",
+    "You matter, and feelings this heavy can ease with help. Would you be willing to reach out to 988, or to someone near you, right now?",
+    "I'm here to keep talking for as long as you want. If things feel more intense, please reach a person now: call or text 988, or call 911.",
+)
+
+
+def crisis_card_short(turn: int) -> str:
+    """The short card for a later reply of a crisis conversation: 988 first, then a caring line that changes
+    from one reply to the next (`turn`: any counter of the conversation's turns)."""
+    return f"{CRISIS_CARD_SHORT}\n{CRISIS_CARE_LINES[turn % len(CRISIS_CARE_LINES)]}"
+
 
 # --- Emergency: 911 first ----------------------------------------------------------------------------
 EMERGENCY_CARD = (
@@ -68,6 +93,14 @@ OUT_OF_SCOPE = (
     "ketamine-assisted psychotherapy, stellate ganglion block, and the conditions they treat, such as depression, "
     f"PTSD and anxiety. For anything else I'm not the right tool. Questions for the clinic: {CLINIC_CONTACT}."
 )
+
+# --- Social: greetings, thanks, acknowledgements get a short human reply, never an article quote -----
+SOCIAL_REPLIES = {
+    "greeting": f"Hi! I'm {CLINIC_NAME}'s automated assistant. I can answer questions about the clinic and its treatments. What would you like to know?",
+    "thanks": "You're welcome. Is there anything else I can help you with?",
+    "acknowledgement": "Okay. If another question comes up about the clinic or its treatments, I'm here.",
+    "farewell": f"Take care. If more questions come up, I'm here, and the clinic's team is too: {CLINIC_CONTACT}.",
+}
 
 # --- Invalid input -------------------------------------------------------------------------------------
 INVALID_EMPTY = "Please type a question about the clinic or its treatments."
