@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default $SOFTREBOOT_PORT or 8000)")
     serve.set_defaults(func=cmd_serve)
 
-    hashpw = commands.add_parser("hash-password", help="print the scrypt hash of a staff password (read from stdin)")
+    hashpw = commands.add_parser("hash-password", parents=[common], help="print the scrypt hash of a staff password (read from stdin)")
     hashpw.set_defaults(func=cmd_hash_password)
 
     purge = commands.add_parser("purge", parents=[common], help="delete stored conversations older than the retention period")

@@ -95,3 +95,13 @@ def test_eval_harness_prints_every_metric_and_both_baselines(sample_copy: Path) 
         "latency ms: p50",
     ):
         assert needle in proc.stdout, needle
+
+
+def test_hash_password_prints_a_hash_that_verifies() -> None:
+    from web.auth import StaffCredentials
+
+    proc = run_app("hash-password", stdin="correct horse battery\n", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    digest = proc.stdout.strip().splitlines()[-1]
+    credentials = StaffCredentials("staff", digest)
+    assert credentials.check("staff", "correct horse battery") and not credentials.check("staff", "wrong")
