@@ -74,6 +74,22 @@ def test_the_start_of_a_crisis_card_is_in_view(page: Page, server, width: int, h
     assert where["inView"] and where["inBoxes"], where
 
 
+def test_a_question_typed_while_a_reply_arrives_is_kept_and_sent(page: Page, server) -> None:  # noqa: F811
+    # a reply streams in several frames; none of them may wipe what the person is typing meanwhile
+    page.goto(f"{server.url}/chat/")
+    box = page.get_by_label("Your question")
+    ask(page, "Do I need someone to drive me home after an infusion?")
+    expect(page.locator("#sr-chat .sr-user")).to_have_count(1, timeout=TIMEOUT)
+    box.fill(CRISIS[0])  # typed before the reply has come
+    expect(last_reply(page).locator(".sr-disclaimer")).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    expect(box).to_have_value(CRISIS[0])
+    box.press("Enter")
+    expect(page.locator("#sr-chat .sr-user").last).to_have_text(CRISIS[0], timeout=TIMEOUT)
+    expect(page.locator("#sr-chat .sr-reply")).to_have_count(2, timeout=TIMEOUT)
+    expect(last_reply(page).locator(".sr-crisis")).to_contain_text("988", timeout=TIMEOUT)
+
+
 def test_the_crisis_card_is_announced_once_and_the_banner_speaks_to_a_newcomer(page: Page, server) -> None:  # noqa: F811
     page.goto(f"{server.url}/chat/")
     ask(page, CRISIS[1])

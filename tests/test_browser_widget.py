@@ -65,6 +65,19 @@ def test_on_a_phone_the_bubble_never_covers_the_chat_and_the_question_box_is_in_
         page.screenshot(path=str(STATIC.parent.parent / "docs" / "screenshots" / "widget-phone.png"))
 
 
+def test_on_the_smallest_phone_the_controls_come_into_view_whatever_the_scroll(page: Page, server) -> None:  # noqa: F811
+    # 320x568: the header, the shortest chat and the controls do not all fit; the chat scrolls the controls
+    # into view itself instead of relying on when Gradio happens to focus the question box
+    page.set_viewport_size({"width": 320, "height": 568})
+    frame = open_widget(page, server.port, server.url)
+    chat = next(f for f in page.frames if "/chat/" in f.url)
+    chat.evaluate("window.scrollTo(0, 0)")
+    page.set_viewport_size({"width": 320, "height": 567})  # the panel resizes, as when a phone's toolbar hides
+    page.wait_for_timeout(500)
+    where = box(frame.get_by_role("button", name="Talk to a person"))
+    assert where["y"] >= 0 and where["y"] + where["height"] <= 567, f"Talk to a person is out of view: {where}"
+
+
 def test_the_widget_is_a_dialog_that_escape_closes_while_typing(page: Page, server) -> None:  # noqa: F811
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"http://localhost:{server.port}/widget-demo?assistant={server.url}")

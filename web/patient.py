@@ -122,13 +122,14 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             top = crisis_banner_html() if st.crisis else ""  # the full card is in the reply itself
             index = len(messages)
             st.turn_ids[index] = turn_id
-            # stream the reply sentence by sentence; the crisis card and the disclaimer are there from the first frame
+            # stream the reply sentence by sentence; the crisis card and the disclaimer are there from the first frame.
+            # The question box is left alone (gr.skip): a next question typed while this reply streams is kept.
             pieces = _SENTENCE_END.split(answer.body) if answer.route not in ("crisis", "emergency") else [answer.body]
             shown = ""
             for piece in pieces:
                 shown = f"{shown} {piece}".strip()
-                yield "", [*messages, {"role": "assistant", "content": answer_html(answer, body=shown)}], st, top
-            yield "", [*messages, {"role": "assistant", "content": answer_html(answer)}], st, top
+                yield gr.skip(), [*messages, {"role": "assistant", "content": answer_html(answer, body=shown)}], st, top
+            yield gr.skip(), [*messages, {"role": "assistant", "content": answer_html(answer)}], st, top
 
         def talk_to_person(messages: list[dict[str, Any]], st: ChatState | None) -> tuple[Any, ...]:
             return [*messages, {"role": "assistant", "content": talk_to_person_html()}], st or ChatState.from_messages(messages)

@@ -140,6 +140,9 @@ CSS = """
 /* Gradio's "Error" overlay hides the conversation after a failed send: the outage bar explains instead */
 .sr-page [data-testid="status-tracker"]:has(.error) { display: none !important; }
 #sr-chat button[aria-label="Clear"] { display: none !important; }
+/* Gradio's "0.2s" timer while an answer is on its way: grey on white (3:1) by default */
+[data-testid="status-tracker"] .progress-text, [data-testid="status-tracker"] .meta-text,
+[data-testid="status-tracker"] .meta-text-center { color: #333 !important; opacity: 1 !important; }
 #sr-chat .message-buttons button, #sr-chat .message-buttons .icon-button { min-width: 24px; min-height: 24px; }
 #sr-input textarea:focus-visible, #sr-input textarea:focus { outline: 3px solid #1f4e79 !important; outline-offset: 2px; }
 .gradio-container a:focus-visible, .gradio-container button:focus-visible,

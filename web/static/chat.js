@@ -114,6 +114,12 @@
     var others = talk.getBoundingClientRect().bottom + window.scrollY - chat.offsetHeight;
     var h = Math.round(Math.max(embedded ? 120 : 180, Math.min(embedded ? 4000 : 560, window.innerHeight - others - 12)));
     if (Math.abs(chat.offsetHeight - h) > 2) chat.style.setProperty("height", h + "px", "important");
+    // a small phone (320x568) cannot show the header AND the controls even with the shortest chat: until the
+    // first message, scroll the page so that the question box, Send and "Talk to a person" are in view
+    if (!chat.querySelector(".message-row")) {
+      var bottom = talk.getBoundingClientRect().bottom;
+      if (bottom > window.innerHeight - 4) window.scrollBy(0, bottom - window.innerHeight + 8);
+    }
   }
   window.addEventListener("resize", fit);
   function check() {
