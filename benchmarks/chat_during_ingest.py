@@ -50,6 +50,7 @@ def synthetic_feed(posts: int) -> bytes:
     spec = importlib.util.spec_from_file_location("ingest_benchmark", ROOT / "benchmarks" / "ingest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses in the module look themselves up there
     spec.loader.exec_module(module)
     return module.synthetic_feed(posts)  # type: ignore[no-any-return]
 

@@ -77,12 +77,21 @@ class Site:
 
     def feed_pages(self) -> list[bytes]:
         """The posts as WordPress's paged RSS feed would list them (content:encoded, FEED_PAGE_SIZE a page)."""
-        items = [
+        items = self.feed_items()
+        return [feeds.rss(*items[i : i + FEED_PAGE_SIZE]) for i in range(0, len(items), FEED_PAGE_SIZE)]
+
+    def feed_items(self) -> list[str]:
+        """Each post as an RSS <item>."""
+        return [
             f'<item><title>{p["title"]["rendered"]}</title><link>{p["link"]}</link><guid isPermaLink="false">{p["guid"]["rendered"]}</guid>'
             f"<pubDate>Wed, 13 May 2026 04:00:00 +0000</pubDate><content:encoded><![CDATA[{p['content']['rendered']}]]></content:encoded></item>"
             for p in self.posts
         ]
-        return [feeds.rss(*items[i : i + FEED_PAGE_SIZE]) for i in range(0, len(items), FEED_PAGE_SIZE)]
+
+
+def synthetic_feed(n_posts: int) -> bytes:
+    """N synthetic posts in one RSS document (for benchmarks that need a feed file, e.g. chat_during_ingest.py)."""
+    return feeds.rss(*Site.build(n_posts, 0).feed_items())
 
 
 def serve(server: FeedServer, site: Site) -> tuple[str, str]:
