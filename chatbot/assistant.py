@@ -265,7 +265,7 @@ def _reranked(trace: Trace, composition: Composition) -> Trace:
     """The trace's passages in the cross-encoder's order (passages it did not read keep theirs, after), with its scores."""
     order = {row: i for i, row in enumerate(composition.ranked_rows)}
     hits = sorted(trace.hits, key=lambda h: order.get(h.row, len(order)))
-    return replace(trace, hits=tuple(hits), reranked=composition.scored, confidence=composition.confidence)
+    return replace(trace, hits=tuple(hits), reranked=composition.scored)
 
 
 def _cited(trace: Trace, composition: Composition) -> Trace:

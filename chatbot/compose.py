@@ -51,11 +51,9 @@ class Composition:
     body: str
     citations: tuple[Citation, ...]
     sentences: tuple[str, ...]
-    rerank: float  # the cross-encoder's logit for the best selected sentence (-inf when nothing was selected)
-    from_faq: bool  # the best sentence is from one of the clinic's FAQ answers
-    confidence: float = float("-inf")  # the best window's rank score: cross-encoder logit + bi_weight * bi-encoder score
+    rerank: float  # the cross-encoder's logit for the best-ranked window (-inf when nothing was selected)
     ranked_rows: tuple[int, ...] = ()  # index rows of the passages, best first by their best cross-encoder score
-    scored: tuple[tuple[str, float], ...] = ()  # (sentence, cross-encoder logit) for every candidate, best first: the "why" view
+    scored: tuple[tuple[str, float], ...] = ()  # (window, cross-encoder logit) for every window read, best-ranked first: the "why" view
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ class _Pick:
     score: float
 
 
-EMPTY = Composition("", (), (), float("-inf"), False)
+EMPTY = Composition("", (), (), float("-inf"))
 
 
 class Composer:
@@ -111,7 +109,7 @@ class Composer:
         ranked_rows = tuple(dict.fromkeys(w[0].hit.row for _, _, w in ranked))
         composition = _render(picks, ranked_rows)
         scored = tuple((" ".join(p.text for p in w), round(s, 3)) for _, s, w in ranked)
-        return replace(composition, scored=scored, confidence=ranked[0][0] if picks else float("-inf"))
+        return replace(composition, scored=scored)
 
     def _candidates(self, question: str, qv: np.ndarray, hits: Sequence[Hit], without_numbers: bool) -> list[_Pick]:
         """The sentences the bi-encoder ranks highest (each text once), for the cross-encoder to read."""
@@ -216,8 +214,7 @@ def _render(picks: Sequence[_Pick], ranked_rows: tuple[int, ...]) -> Composition
         parts.append(f"{text} [{number}]")
         hit = group[0].hit
         citations.append(Citation(hit.chunk.url, hit.chunk.title, _section_label(hit), text, max(p.score for p in group), hit.chunk.chunk_id))
-    from_faq = best.hit.chunk.kind == "faq"
-    return Composition(" ".join(parts), tuple(citations), tuple(p.text for p in picks), best.score, from_faq, ranked_rows=ranked_rows)
+    return Composition(" ".join(parts), tuple(citations), tuple(p.text for p in picks), best.score, ranked_rows)
 
 
 def _section_label(hit: Hit) -> str:

@@ -60,7 +60,6 @@ class Trace:
     generation: dict[str, Any] | None = None  # the generator's draft and what the grounding guard did with it
     rerank_query: str = ""  # the question the cross-encoder read (a follow-up made standalone)
     reranked: tuple[tuple[str, float], ...] = ()  # (candidate window, cross-encoder logit), best first
-    confidence: float = float("-inf")  # the best window's rank score (logit + weighted bi-encoder score)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,6 @@ from chatbot.assistant import Assistant
 from cli.wiring import load_assistant
 from settings import Settings
 
-BLEND = False
-
 
 def observe(assistant: Assistant, rows: list[dict]) -> list[tuple[bool, float, bool]]:
     """(should abstain, best cross-encoder logit, refused by a rule) per in-scope question."""
@@ -35,7 +33,7 @@ def observe(assistant: Assistant, rows: list[dict]) -> list[tuple[bool, float, b
         answer = assistant.ask(r["question"], r.get("history") or [])
         if answer.route not in ("answered", "not_found"):
             continue  # routed by safety or scope: not this calibration's business
-        best = (answer.trace.confidence if BLEND else answer.trace.reranked[0][1]) if answer.trace.reranked else float("-inf")
+        best = answer.trace.reranked[0][1] if answer.trace.reranked else float("-inf")
         feats.append((r["expect"] == "not_found", best, answer.route == "not_found"))
     return feats
 
@@ -69,10 +67,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--max-refused", type=float, default=0.05)
     parser.add_argument("--no-term-rules", action="store_true")
-    parser.add_argument("--blend", action="store_true", help="calibrate on the rank score (logit + weighted bi-encoder score)")
     args = parser.parse_args()
-    global BLEND
-    BLEND = args.blend
     rows = [json.loads(line) for f in args.files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     settings = Settings()
     if args.data_dir:
