@@ -61,6 +61,19 @@ def assistant(sample_data_dir: Path, embedder: Embedder):
     return Assistant.load(IndexStore(sample_data_dir), embedder)
 
 
+def conversation(assistant, turns: list[str]) -> list:
+    """Ask `turns` one after another as one conversation (each reply goes into the history); the answers, in order."""
+    from chatbot.types import Message
+
+    history: list[Message] = []
+    answers = []
+    for turn in turns:
+        answer = assistant.ask(turn, history)
+        answers.append(answer)
+        history += [Message(role="user", content=turn), Message(role="assistant", content=answer.text)]
+    return answers
+
+
 def read_jsonl(path: Path) -> list[dict]:
     import json
 

@@ -12,20 +12,9 @@ import pytest
 
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
-from chatbot.types import Message
-from tests.conftest import PROJECT, read_jsonl
+from tests.conftest import PROJECT, conversation, read_jsonl
 
 EMERGENCY_FIRST_LINE = m.EMERGENCY_CARD.split("\n")[0]
-
-
-def conversation(assistant: Assistant, turns: list[str]) -> list:
-    history: list[Message] = []
-    answers = []
-    for turn in turns:
-        answer = assistant.ask(turn, history)
-        answers.append(answer)
-        history += [Message(role="user", content=turn), Message(role="assistant", content=answer.text)]
-    return answers
 
 
 # --- the envelope --------------------------------------------------------------------------------------
