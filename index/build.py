@@ -85,9 +85,9 @@ def run_ingest(
     step = progress or (lambda stage, done, total: None)
     with store.ingest_lock():
         store.sweep_abandoned_builds()
-        step("reading the sources", 0, len(sources))
+        step("reading the sources", 0, 0)
         head = _current_head(store, embedder)  # manifest + posts only: an unchanged source loads no vectors
-        results = _read_sources(sources, options, head, report)
+        results = _read_sources(sources, options, head, report, step)
         plan = _plan(head, results, sources, options.keep_missing, report)
         if _nothing_to_do(head, options, report):
             report.seconds = time.perf_counter() - started
@@ -103,6 +103,7 @@ def run_ingest(
         step("chunking", 0, len(posts))
         chunker = Chunker(options.chunking, embedder.count_tokens)
         chunks = _chunks_for(posts, previous if same_chunking else None, chunker, report)
+        step("chunking", len(posts), len(posts))
         data = _embed(posts, chunks, previous, embedder, report, progress)
         manifest = version_manifest(embedder, options, results, previous, data, plan)
         step("publishing", 0, 0)
@@ -140,12 +141,21 @@ def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | N
     return version
 
 
-def _read_sources(sources: Sequence[str], options: IngestOptions, previous: VersionHead | None, report: IngestReport) -> list[FeedResult]:
+def _read_sources(
+    sources: Sequence[str], options: IngestOptions, previous: VersionHead | None, report: IngestReport, step: Progress
+) -> list[FeedResult]:
+    """Each source in turn; `step("reading the sources", read, total)` counts posts over all sources (total: 0 while
+    a source does not say how many it has)."""
     known = {p.source_hash: p for p in previous.posts} if previous else {}
-    results = []
+    results: list[FeedResult] = []
     for source in sources:
+        before = sum(len(r.posts) + len(r.skipped) for r in results)
+
+        def progress(read: int, total: int, before: int = before) -> None:
+            step("reading the sources", before + read, before + total if total else 0)
+
         try:
-            result = read_source(source, options.limits, options.max_pages, known)
+            result = read_source(source, options.limits, options.max_pages, known, progress)
         except IngestError as exc:
             report.failures.append(str(exc))
             continue

@@ -15,7 +15,7 @@ from ingest.entry import entry_hash, entry_ids, entry_link, entry_to_post, item_
 from ingest.errors import FeedFetchError, FeedParseError, IngestError
 from ingest.fetch import Fetched, FetchLimits, fetch_url, http_client, is_url, page_url, read_file
 from ingest.pages import PageReader, is_excerpt_only
-from ingest.types import FeedResult, Post, SkippedItem, SourceKind
+from ingest.types import FeedResult, Post, ReadProgress, SkippedItem, SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +27,19 @@ def read_feed(
     limits: FetchLimits | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
     known: Mapping[str, Post] | None = None,
+    progress: ReadProgress | None = None,
 ) -> FeedResult:
     """Every post of a source (a file path or an http(s) URL); raises IngestError when none is usable.
 
-    `known` maps entry hashes to posts already parsed: an unchanged entry is not cleaned again.
+    `known` maps entry hashes to posts already parsed: an unchanged entry is not cleaned again. `progress(read, total)`
+    is called after each entry of the file or page.
     """
     limits = limits or FetchLimits()
     known = known or {}
     if not is_url(source):
         pages = PageReader(limits)
         try:
-            return parse_feed(read_file(source, limits), known=known, pages=pages)
+            return parse_feed(read_file(source, limits), known=known, pages=pages, progress=progress)
         finally:
             pages.close()
     with http_client(limits) as client:
@@ -45,17 +47,28 @@ def read_feed(
         def fetch(url: str) -> Fetched:
             return fetch_url(client, url, limits)
 
-        return read_pages(source, fetch, max_pages, known, pages=PageReader(limits, fetch))
+        return read_pages(source, fetch, max_pages, known, pages=PageReader(limits, fetch), progress=progress)
 
 
 def read_pages(
-    url: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post], first_page: Fetched | None = None, pages: PageReader | None = None
+    url: str,
+    fetch: Callable[[str], Fetched],
+    max_pages: int,
+    known: Mapping[str, Post],
+    first_page: Fetched | None = None,
+    pages: PageReader | None = None,
+    progress: ReadProgress | None = None,
 ) -> FeedResult:
     """Follow `?paged=N` until a page is missing, empty, short, or only repeats posts already seen.
 
     The read is complete unless a page failed (other than WordPress's 404 past the last page) or the page limit
-    stopped it: only a complete read may retire posts."""
-    first = parse_feed(first_page or fetch(url), known=known, pages=pages)
+    stopped it: only a complete read may retire posts. `progress(read, 0)` counts the posts of every page so far
+    (a feed does not say how many posts it has in all)."""
+
+    def page_progress(before: int) -> ReadProgress | None:
+        return None if progress is None else (lambda read, _total: progress(before + read, 0))
+
+    first = parse_feed(first_page or fetch(url), known=known, pages=pages, progress=page_progress(0))
     posts, skipped, warnings = list(first.posts), list(first.skipped), list(first.warnings)
     unreadable = set(first.unreadable)
     seen = {p.key for p in posts}
@@ -63,7 +76,7 @@ def read_pages(
     while page < max_pages and page_size > 0:
         page += 1
         try:
-            result = parse_feed(fetch(page_url(url, page)), allow_empty=True, known=known, pages=pages)
+            result = parse_feed(fetch(page_url(url, page)), allow_empty=True, known=known, pages=pages, progress=page_progress(len(posts)))
         except FeedFetchError as exc:
             if "HTTP 404" not in str(exc):  # WordPress answers 404 past the last page
                 skipped.append(SkippedItem(url, f"page {page}", str(exc)))
@@ -90,9 +103,11 @@ def read_pages(
     return FeedResult(url, tuple(posts), tuple(skipped), page, complete, kind, tuple(warnings), frozenset(unreadable))
 
 
-def parse_feed(fetched: Fetched, allow_empty: bool = False, known: Mapping[str, Post] | None = None, pages: PageReader | None = None) -> FeedResult:
+def parse_feed(
+    fetched: Fetched, allow_empty: bool = False, known: Mapping[str, Post] | None = None, pages: PageReader | None = None, progress: ReadProgress | None = None
+) -> FeedResult:
     """Posts from a feed document's bytes. Broken items are skipped and reported, not fatal. With `pages`, an
-    excerpt-only entry is read from its post's page (ingest.pages).
+    excerpt-only entry is read from its post's page (ingest.pages); `progress(read, entries)` follows each entry.
 
     Relative links are resolved against the feed's URL (a file: against the channel's link); bad bytes are
     replaced one by one and counted in `warnings`."""
@@ -115,6 +130,8 @@ def parse_feed(fetched: Fetched, allow_empty: bool = False, known: Mapping[str, 
             skipped.append(SkippedItem(source, item_label(entry, number), f"the same post twice (guid {post.guid}, link {post.url}); kept the first"))
             continue
         posts[post.key] = post
+        if progress is not None:
+            progress(len(posts), len(parsed.entries))
     if not posts and not allow_empty:
         detail = f"; {len(skipped)} item(s) skipped: " + "; ".join(s.reason for s in skipped[:3]) if skipped else ""
         raise FeedParseError(f"{source}: the feed has no usable posts{detail}")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+ReadProgress = Callable[[int, int], None]
+"""Called while a source is read: (posts read so far, posts in all or 0 when the source does not say)."""
 
 ChunkKind = Literal["section", "faq", "takeaways"]
 

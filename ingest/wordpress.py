@@ -26,7 +26,7 @@ from ingest.entry import slug_of
 from ingest.errors import FeedFetchError, FeedParseError, RestApiUnavailableError
 from ingest.fetch import Fetched, is_url
 from ingest.text import plain_text
-from ingest.types import FeedResult, Post, SkippedItem
+from ingest.types import FeedResult, Post, ReadProgress, SkippedItem
 
 API_REL = "https://api.w.org/"
 COLLECTIONS = ("posts", "pages")
@@ -39,6 +39,7 @@ _LINK_HEADER = re.compile(r'<([^>]+)>\s*;\s*rel="?https://api\.w\.org/"?')
 class _Page:
     items: list[dict[str, Any]]
     total_pages: int | None
+    total_items: int | None  # X-WP-Total: the collection's size
 
 
 def api_root(fetched: Fetched) -> str | None:
@@ -82,14 +83,18 @@ def collection_url(root: str, collection: str, page: int) -> str:
     return f"{root.rstrip('/')}/wp/v2/{collection}?{query}"
 
 
-def read_rest_api(root: str, source: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post]) -> FeedResult:
+def read_rest_api(
+    root: str, source: str, fetch: Callable[[str], Fetched], max_pages: int, known: Mapping[str, Post], progress: ReadProgress | None = None
+) -> FeedResult:
     """Posts and pages of the site whose API root is `root`, as one source named `source`.
 
     Raises RestApiUnavailableError when the first page of posts cannot be read as the REST API (the caller reads the
-    feed then). A later failure makes the read partial: what was read is kept, nothing is retired."""
+    feed then). A later failure makes the read partial: what was read is kept, nothing is retired.
+    `progress(read, total)` follows each page: items read so far, of the collections' `X-WP-Total` known so far."""
     posts: dict[str, Post] = {}
     skipped: list[SkippedItem] = []
     complete, pages = True, 0
+    totals: dict[str, int] = {}
     for collection in COLLECTIONS:
         page, total, counted = 1, None, False  # counted: the server sends X-WP-TotalPages
         while total is None or page <= total:
@@ -112,6 +117,10 @@ def read_rest_api(root: str, source: str, fetch: Callable[[str], Fetched], max_p
             total = result.total_pages if result.total_pages is not None else (page + 1 if result.items else page)
             for item in result.items:
                 _add(item, source, known, posts, skipped)
+            if result.total_items is not None:
+                totals[collection] = result.total_items
+            if progress is not None:
+                progress(len(posts) + len(skipped), sum(totals.values()))
             page += 1
     if not posts and not skipped:
         raise FeedParseError(f"{source}: the site's REST API lists no posts or pages")
@@ -127,8 +136,8 @@ def _read_page(fetch: Callable[[str], Fetched], url: str) -> _Page:
         raise FeedParseError(f"{url}: not JSON ({exc})") from exc
     if not isinstance(items, list):
         raise FeedParseError(f"{url}: expected a JSON list of items, got {type(items).__name__}")
-    total = fetched.headers.get("x-wp-totalpages", "")
-    return _Page([i for i in items if isinstance(i, dict)], int(total) if total.isdigit() else None)
+    pages, count = (fetched.headers.get(h, "").strip() for h in ("x-wp-totalpages", "x-wp-total"))
+    return _Page([i for i in items if isinstance(i, dict)], int(pages) if pages.isdigit() else None, int(count) if count.isdigit() else None)
 
 
 def _add(item: dict[str, Any], source: str, known: Mapping[str, Post], posts: dict[str, Post], skipped: list[SkippedItem]) -> None:

@@ -63,4 +63,9 @@ def test_a_reingest_reports_named_stages_with_counts(embedder: Embedder, tmp_pat
     assert stages[0] == "reading the sources" and "chunking" in stages and stages[-1] == "publishing"
     embedding = [(done, total) for s, done, total in seen if s == "embedding"]
     assert embedding and embedding[-1][0] == embedding[-1][1] > 0  # texts embedded of the total
+    reading = [(done, total) for s, done, total in seen if s == "reading the sources"]
+    assert reading[-1] == (2, 2)  # both posts read, of the two entries the file holds
     assert progress_text("embedding", 256, 747) == "Reading new and changed passages: 256 of 747 texts"
+    assert progress_text("reading the sources", 245, 1050) == "Fetching the articles: 245 of 1,050 posts"
+    assert progress_text("reading the sources", 245, 0) == "Fetching the articles: 245 posts so far"
+    assert progress_text("reading the sources", 0, 0) == "Fetching the articles…"

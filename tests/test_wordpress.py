@@ -9,7 +9,7 @@ from chatbot.assistant import Assistant
 from index import Embedder, IndexStore, run_ingest
 from ingest import read_source
 from tests import feeds
-from tests.httpserver import FeedServer
+from tests.httpserver import FeedServer, Reply
 from tests.wp_site import WordPressSite, post_item
 
 
@@ -101,3 +101,22 @@ def test_a_feed_url_with_the_api_link_header_is_still_a_feed(feed_server: FeedSe
     site.serve_feed(feeds.item("only-in-feed"))
     feed_server.routes["/feed/"].headers["Link"] = f'<{site.root}>; rel="https://api.w.org/"'
     assert [p.slug for p in read_source(f"{feed_server.base}/feed/").posts] == ["only-in-feed"]
+
+
+def test_reading_a_site_reports_posts_read_of_the_sites_own_count(feed_server: FeedServer) -> None:
+    site = WordPressSite(feed_server)
+    site.publish([post_item(n) for n in range(130)])  # two pages of posts, then one of pages
+    seen: list[tuple[int, int]] = []
+    result = read_source(site.url, progress=lambda read, total: seen.append((read, total)))
+    assert [read for read, _ in seen] == sorted(read for read, _ in seen) and len(seen) == 3  # one call per API page
+    assert seen[0] == (100, 130)  # X-WP-Total of the posts, before any page was read
+    assert seen[-1][0] == len(result.posts) + len(result.skipped) == seen[-1][1]  # all items, of both collections
+
+
+def test_reading_a_paged_feed_counts_posts_across_its_pages(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed/"] = Reply(200, feeds.rss(*(feeds.item(f"a{n}") for n in range(3))))
+    feed_server.routes["/feed/?paged=2"] = Reply(200, feeds.rss(*(feeds.item(f"b{n}") for n in range(2))))
+    seen: list[tuple[int, int]] = []
+    result = read_source(f"{feed_server.base}/feed/", progress=lambda read, total: seen.append((read, total)))
+    assert len(result.posts) == 5
+    assert seen == [(1, 0), (2, 0), (3, 0), (4, 0), (5, 0)]  # a feed does not say how many posts it has: no total

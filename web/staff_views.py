@@ -153,11 +153,20 @@ STAGE_WORDS = {
 }
 
 
+STAGE_UNITS = {"reading the sources": " posts", "chunking": " posts", "embedding": " texts"}
+
+
 def progress_text(stage: str, done: int, total: int) -> str:
-    """A re-ingest's stage in words, with its count (e.g. "Reading new and changed passages: 512 of 747 texts")."""
+    """A re-ingest's stage in words, with its count: "Fetching the articles: 245 of 1,050 posts" (a site's REST API
+    says how many it has), "Fetching the articles: 245 posts so far" (a feed does not), "Reading new and changed
+    passages: 512 of 747 texts", "Cutting the articles into passages: 12 of 40 posts"."""
     words = STAGE_WORDS.get(stage, stage.capitalize())
-    unit = " texts" if stage == "embedding" else ""
-    return f"{words}: {done} of {total}{unit}" if total else f"{words}…"
+    unit = STAGE_UNITS.get(stage, "")
+    if total:
+        return f"{words}: {done:,} of {total:,}{unit}"
+    if done:
+        return f"{words}: {done:,}{unit} so far"
+    return f"{words}…"
 
 
 # --- content gaps ------------------------------------------------------------------------------------
