@@ -9,7 +9,7 @@ import sys
 from tqdm import tqdm
 
 from cli.wiring import index_store, ingest_options, resolve_sources
-from index import Embedder, IndexStoreError, IngestReport, run_ingest
+from index import STAGE_UNITS, Embedder, IndexStoreError, IngestReport, run_ingest
 from ingest import IngestError
 from settings import Settings
 
@@ -20,11 +20,16 @@ def ingest_command(settings: Settings, sources: list[str], keep_missing: bool = 
     bar: tqdm | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
+        """One bar per stage, counting what the stage counts (posts read, texts embedded); no total while unknown."""
         nonlocal bar
         if not show_progress:
             return
-        if bar is None:
-            bar = tqdm(total=total, desc=stage, unit="text", file=sys.stderr)
+        if bar is None or bar.desc != stage:
+            if bar is not None:
+                bar.close()
+            bar = tqdm(total=total or None, desc=stage, unit=f" {STAGE_UNITS.get(stage) or 'step'}", file=sys.stderr)
+        if total and bar.total != total:
+            bar.total = total
         bar.update(done - bar.n)
 
     try:

@@ -1,6 +1,6 @@
 """Chunk -> vectors -> FAISS + BM25 + manifest, published atomically, loaded read-only."""
 
-from index.build import IngestOptions, IngestReport, embedded_texts, run_ingest
+from index.build import STAGE_UNITS, IngestOptions, IngestReport, embedded_texts, run_ingest
 from index.embedder import MODEL_NAME, Embedder
 from index.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, IndexStoreError, IngestBusyError
 from index.lexical import LexicalIndex
@@ -10,6 +10,7 @@ from index.version import FORMAT_VERSION, IndexVersion
 __all__ = [
     "FORMAT_VERSION",
     "MODEL_NAME",
+    "STAGE_UNITS",
     "Embedder",
     "IndexCorruptError",
     "IndexMismatchError",

@@ -21,7 +21,9 @@ from ingest.types import post_key
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Progress = Callable[[str, int, int], None]  # (stage, done, total); total is 0 while unknown
+STAGE_UNITS = {"reading the sources": "posts", "chunking": "posts", "embedding": "texts", "publishing": ""}
+"""What each stage of `run_ingest` counts, in the order the stages come."""
 EMBED_BATCH = 256
 
 

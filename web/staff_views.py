@@ -18,6 +18,7 @@ import numpy as np
 
 from chatbot.types import Answer
 from conversations import Turn
+from index import STAGE_UNITS
 from web.render import esc
 
 ROUTE_WORDS = {
@@ -153,15 +154,12 @@ STAGE_WORDS = {
 }
 
 
-STAGE_UNITS = {"reading the sources": " posts", "chunking": " posts", "embedding": " texts"}
-
-
 def progress_text(stage: str, done: int, total: int) -> str:
     """A re-ingest's stage in words, with its count: "Fetching the articles: 245 of 1,050 posts" (a site's REST API
     says how many it has), "Fetching the articles: 245 posts so far" (a feed does not), "Reading new and changed
     passages: 512 of 747 texts", "Cutting the articles into passages: 12 of 40 posts"."""
     words = STAGE_WORDS.get(stage, stage.capitalize())
-    unit = STAGE_UNITS.get(stage, "")
+    unit = f" {STAGE_UNITS[stage]}" if STAGE_UNITS.get(stage) else ""
     if total:
         return f"{words}: {done:,} of {total:,}{unit}"
     if done:
