@@ -143,9 +143,7 @@ def _previous_version(store: IndexStore, embedder: Embedder) -> IndexVersion | N
     return version
 
 
-def _read_sources(
-    sources: Sequence[str], options: IngestOptions, previous: VersionHead | None, report: IngestReport, step: Progress
-) -> list[FeedResult]:
+def _read_sources(sources: Sequence[str], options: IngestOptions, previous: VersionHead | None, report: IngestReport, step: Progress) -> list[FeedResult]:
     """Each source in turn; `step("reading the sources", read, total)` counts posts over all sources (total: 0 while
     a source does not say how many it has)."""
     known = {p.source_hash: p for p in previous.posts} if previous else {}

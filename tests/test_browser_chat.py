@@ -179,3 +179,49 @@ def test_an_outage_shows_the_crisis_lines_and_keeps_the_conversation(page: Page,
     page.get_by_label("Your question").press("Enter")  # send the kept message
     expect(page.locator("#sr-chat .sr-reply")).to_have_count(2, timeout=TIMEOUT)
     expect(last_reply(page).locator(".sr-crisis-short")).to_contain_text("988", timeout=TIMEOUT)  # the crisis is remembered
+
+
+def test_a_broken_reply_stream_keeps_the_conversation_across_gradios_reload(page: Page, server) -> None:  # noqa: F811
+    """A reply's stream that breaks (a restart or a proxy cutting it) makes Gradio reload the page once the server
+    answers again; the conversation, the crisis banner and the unsent question are all there after the reload."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{server.url}/chat/")
+    ask(page, CRISIS[1])
+    expect(last_reply(page).locator(".sr-crisis")).to_contain_text("988", timeout=TIMEOUT)
+    page.evaluate("window.__srBeforeReload = true")  # a property of this page: gone after a reload
+    broken: list[str] = []
+
+    def break_once(route) -> None:
+        if broken:
+            route.continue_()
+        else:
+            broken.append(route.request.url)
+            route.abort("connectionreset")
+
+    page.route("**/gradio_api/queue/data**", break_once)
+    ask(page, "how long does an infusion take?")
+    page.wait_for_function("() => window.__srBeforeReload === undefined && !!window.__srChat", timeout=TIMEOUT)  # Gradio reloaded
+    assert broken, "the reply's stream was never opened"
+    expect(page.locator("#sr-chat .sr-crisis").first).to_contain_text("988", timeout=TIMEOUT)  # the conversation is back
+    expect(page.locator("#sr-chat .message-row.user-row").first).to_contain_text(CRISIS[1])
+    expect(page.locator("#sr-crisis-banner .sr-crisis")).to_be_visible()  # and so is the banner
+    expect(page.get_by_label("Your question")).to_have_value("how long does an infusion take?")  # the question never sent
+    assert page.evaluate("window.__srChat.restored") == 2
+    page.get_by_label("Your question").press("Enter")
+    expect(page.locator("#sr-chat .sr-reply")).to_have_count(2, timeout=TIMEOUT)
+    expect(last_reply(page).locator(".sr-crisis-short")).to_contain_text("988", timeout=TIMEOUT)  # the crisis is remembered
+
+
+def test_closing_the_tab_forgets_the_conversation(page: Page, server) -> None:  # noqa: F811
+    """The conversation is kept for the tab only (sessionStorage): a new tab of the same browser starts empty."""
+    page.goto(f"{server.url}/chat/")
+    ask(page, "What is KAP?")
+    expect(last_reply(page).locator(".sr-disclaimer")).to_be_visible(timeout=TIMEOUT)
+    assert "What is KAP?" in page.evaluate("sessionStorage.getItem('sr-chat')")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('sr-'))") == []
+    other = page.context.new_page()
+    other.goto(f"{server.url}/chat/")
+    expect(other.get_by_label("Your question")).to_be_visible(timeout=TIMEOUT)
+    other.wait_for_timeout(1000)
+    expect(other.locator("#sr-chat .message-row")).to_have_count(0)
+    other.close()

@@ -56,6 +56,35 @@ class ChatState:
         return st
 
 
+MAX_RESTORED_MESSAGES = 200  # a conversation longer than this is not restored (a patient's chat is a few dozen)
+MAX_RESTORED_CHARS = 500_000  # the saved JSON's size limit, well under sessionStorage's ~5 MB per origin
+
+
+def restored_conversation(saved: str) -> tuple[list[dict[str, str]], str]:
+    """The (messages, unsent question) that static/chat.js kept in the tab's sessionStorage before Gradio reloaded
+    the page (it reloads after any broken connection: a server restart, a proxy dropping the stream).
+
+    `saved` is that JSON, `{"messages": [{"role", "content"}...], "draft": str}`; anything else (empty, too large,
+    not that shape) restores nothing: ([], ""). A content may be Gradio's list of blocks (`[{"type": "text", "text": …}]`);
+    it comes back as one string. Contents are shown through the chat's HTML sanitizer as before."""
+    if not saved or len(saved) > MAX_RESTORED_CHARS:
+        return [], ""
+    try:
+        data = json.loads(saved)
+    except ValueError:
+        return [], ""
+    if not isinstance(data, dict):
+        return [], ""
+    raw = data.get("messages")
+    messages = [
+        {"role": str(x["role"]), "content": _content_text(x.get("content"))}
+        for x in (raw if isinstance(raw, list) else [])
+        if isinstance(x, dict) and x.get("role") in ("user", "assistant") and _content_text(x.get("content"))
+    ]
+    draft = data.get("draft")
+    return messages[-MAX_RESTORED_MESSAGES:] if len(messages) <= MAX_RESTORED_MESSAGES else [], draft if isinstance(draft, str) else ""
+
+
 def _content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -149,4 +178,23 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             )
         talk.click(talk_to_person, [chatbot, state], [chatbot, state])
         chatbot.like(on_like, [state], None)
+        _keep_across_reloads(chat, chatbot, box, state, banner)
     return chat
+
+
+def _keep_across_reloads(chat: gr.Blocks, chatbot: gr.Chatbot, box: gr.Textbox, state: gr.State, banner: gr.HTML) -> None:
+    """Gradio reloads the page once the server answers again after a broken connection, and its reload wiped the
+    conversation. static/chat.js keeps the conversation and the unsent question in the tab's sessionStorage (gone
+    when the tab closes: on a shared computer, nothing of a patient's chat outlives the tab); the page's load
+    event puts them back, with a state rebuilt from them (the crisis banner too, when a card was shown)."""
+    saved = gr.Textbox(visible=False)
+    chatbot.change(None, [chatbot], None, js="(messages) => { window.__srSave && window.__srSave(messages); }", api_visibility="private")
+
+    def restore(data: str) -> tuple[Any, ...]:
+        messages, draft = restored_conversation(data)
+        if not messages:
+            return gr.skip(), gr.skip(), gr.skip(), draft or gr.skip()
+        st = ChatState.from_messages(messages)
+        return messages, st, crisis_banner_html() if st.crisis else "", draft or gr.skip()
+
+    chat.load(restore, [saved], [chatbot, state, banner, box], js="() => (window.__srRestore ? window.__srRestore() : '')", api_visibility="private")

@@ -11,7 +11,11 @@
       send is reported to Gradio as "busy" instead of a broken connection, so Gradio does not reload the
       page when the server comes back (its reload wiped everything).
    5. In the website widget (an iframe): Escape closes the widget, and the question box takes focus
-      when the widget opens. */
+      when the widget opens.
+   6. The conversation and the unsent question survive a reload: Gradio reloads the page once the server is
+      back after a BROKEN connection (a reply cut off mid-stream by a restart or a proxy), which wiped both. They
+      are kept in the tab's sessionStorage (never localStorage: nothing outlives the tab on a shared computer)
+      on every change and just before the page goes; the page's load event restores them (web/patient.py). */
 (function () {
   "use strict";
   if (window.__srChat) return;
@@ -154,6 +158,43 @@
     pending = true;
     requestAnimationFrame(function () { pending = false; check(); });
   }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"] });
+
+  // ---- 6. the conversation across a reload ------------------------------------------------------
+  var KEY = "sr-chat", MAX_AGE_MS = 2 * 3600 * 1000;  // an abandoned tab's chat is not brought back hours later
+  var memory = null;  // when the browser denies storage (some third-party iframe settings): this page only
+  function store(value) {
+    try { if (value === null) sessionStorage.removeItem(KEY); else sessionStorage.setItem(KEY, value); } catch (e) { memory = value; }
+  }
+  function stored() {
+    try { return sessionStorage.getItem(KEY); } catch (e) { return memory; }
+  }
+  function draftNow() {
+    var input = document.querySelector("#sr-input textarea");
+    return input ? input.value : "";
+  }
+  function persist() {
+    if (!S.ready) return;  // until the page's load event has read what an earlier page saved, never overwrite it
+    store(JSON.stringify({ messages: S.messages, draft: draftNow(), at: Date.now() }));
+  }
+  window.__srSave = function (messages) {
+    S.messages = (messages || []).map(function (x) { return { role: x.role, content: x.content }; });
+    persist();
+  };
+  window.__srRestore = function () {
+    var raw = stored();
+    S.ready = true;
+    S.messages = S.messages || [];
+    try {
+      var data = raw && JSON.parse(raw);
+      if (!data || Date.now() - (data.at || 0) > MAX_AGE_MS) { store(null); return ""; }
+      S.restored = (data.messages || []).length;
+      return raw;
+    } catch (e) { return ""; }
+  };
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.closest && e.target.closest("#sr-input")) persist();
+  }, true);
+  window.addEventListener("pagehide", persist);
 
   // ---- 5. inside the widget ------------------------------------------------------------------------
   if (embedded) {
