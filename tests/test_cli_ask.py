@@ -69,7 +69,7 @@ def test_eval_harness_prints_every_metric_and_both_baselines(sample_copy: Path) 
         [
             sys.executable,
             "-m",
-            "chatbot.eval",
+            "evaluation",
             str(shared / "dev-qa.jsonl"),
             str(shared / "dev-abstain.jsonl"),
             str(shared / "dev-safety.jsonl"),
