@@ -28,4 +28,4 @@ bench: setup
 	$(PY) benchmarks/ingest.py
 
 eval: setup
-	$(PY) -m chatbot.eval eval/shared/*.jsonl
+	$(PY) -m evaluation eval/shared/*.jsonl

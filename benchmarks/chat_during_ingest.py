@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import shutil
 import socket
@@ -39,7 +38,9 @@ import uvicorn  # noqa: E402
 
 from chatbot.assistant import Assistant  # noqa: E402
 from conversations import MemoryStore  # noqa: E402
+from evaluation.stats import p95  # noqa: E402
 from index import Embedder, IndexStore, IngestOptions, run_ingest  # noqa: E402
+from ingest import read_jsonl  # noqa: E402
 from settings import SAMPLE_FEED  # noqa: E402
 from web.auth import StaffCredentials  # noqa: E402
 from web.server import create_app  # noqa: E402
@@ -56,13 +57,7 @@ def synthetic_feed(posts: int) -> bytes:
 
 
 def questions() -> list[str]:
-    rows = [json.loads(line) for line in (ROOT / "eval" / "qa-dev.jsonl").read_text().splitlines() if line.strip()]
-    return [r["question"] for r in rows]
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[int(0.95 * (len(ordered) - 1))]
+    return [r["question"] for r in read_jsonl(ROOT / "eval" / "qa-dev.jsonl")]
 
 
 class Clients:

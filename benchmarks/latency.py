@@ -10,7 +10,6 @@ embedding + the cross-encoder's cost for the pairs it actually scored).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -20,19 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cli.wiring import load_assistant  # noqa: E402
+from evaluation.stats import p95  # noqa: E402
+from ingest import read_jsonl  # noqa: E402
 from settings import Settings  # noqa: E402
 
 
 def rows(names: tuple[str, ...]) -> list[dict]:
     out: list[dict] = []
     for name in names:
-        out += [json.loads(line) for line in (ROOT / "eval" / name).read_text().splitlines() if line.strip()]
+        out += read_jsonl(ROOT / "eval" / name)
     return out
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[int(0.95 * (len(ordered) - 1))]
 
 
 def main() -> None:

@@ -26,11 +26,12 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from evaluation.stats import percentile  # noqa: E402
+from ingest import read_jsonl as read  # noqa: E402
+
 CRISIS_MARK = "help is available right now"
-
-
-def read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def conversations() -> tuple[list[list[str]], list[str]]:
@@ -115,8 +116,8 @@ async def patient(
 
 
 def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+    """The p-th percentile of latencies in seconds, in milliseconds."""
+    return percentile(values, p) * 1000
 
 
 def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:

@@ -20,6 +20,7 @@ import numpy as np
 
 from index.errors import IndexCorruptError, IndexMismatchError
 from index.lexical import LexicalIndex
+from ingest.jsonl import read_jsonl
 from ingest.types import Chunk, Post
 
 FORMAT_VERSION = 2  # 2: context_vectors.npy
@@ -237,8 +238,7 @@ def _write_jsonl(file: Path, rows: Iterable[dict[str, Any]]) -> None:
 
 def _read_jsonl(file: Path) -> list[dict[str, Any]]:
     try:
-        with open(file, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
+        return read_jsonl(file)
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"{file}: unreadable ({exc})") from exc
 

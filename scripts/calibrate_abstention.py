@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from chatbot.abstain import AbstainConfig
 from chatbot.assistant import Assistant
 from cli.wiring import load_assistant
+from ingest import read_jsonl
 from settings import Settings
 
 
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--max-refused", type=float, default=0.05)
     parser.add_argument("--no-term-rules", action="store_true")
     args = parser.parse_args()
-    rows = [json.loads(line) for f in args.files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for f in args.files for row in read_jsonl(f)]
     settings = Settings()
     if args.data_dir:
         settings.data_dir = args.data_dir

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-import json
 import sys
 import tomllib
 from pathlib import Path
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from chatbot.safety.classifier import CrisisClassifier, features  # noqa: E402
 from chatbot.safety.detector import SafetyConfig, SafetyDetector, split_clauses  # noqa: E402
 from chatbot.safety.lexicon import EXEMPLARS_FILE, ExemplarBank, Lexicon  # noqa: E402
+from ingest import read_jsonl  # noqa: E402
 
 SHARED = ROOT / "eval" / "shared"  # a copy of ../shared/eval (the development sets we were given)
 TRAIN_SAFETY = [
@@ -55,7 +55,7 @@ BLIND = ROOT / "eval" / "safety-blind2.jsonl"
 
 
 def read(paths: list[Path]) -> list[dict]:
-    return [json.loads(line) for p in paths if p.is_file() for line in open(p, encoding="utf-8") if line.strip()]
+    return [row for p in paths if p.is_file() for row in read_jsonl(p)]
 
 
 def exemplar_rows() -> list[tuple[str, int]]:

@@ -74,12 +74,6 @@ def conversation(assistant, turns: list[str]) -> list:
     return answers
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    import json
-
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 class LiveServer:
     """The real app served by uvicorn on 127.0.0.1 in a background thread."""
 

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROJECT
+
+pytestmark = pytest.mark.slow  # every test here runs app.py (or the harness) as a process
 
 FIELDS = {"id", "question", "route", "answer", "citations", "disclaimer", "disclaimer_full", "crisis_resources", "latency_ms"}
 
@@ -69,7 +73,7 @@ def test_eval_harness_prints_every_metric_and_both_baselines(sample_copy: Path) 
         [
             sys.executable,
             "-m",
-            "chatbot.eval",
+            "evaluation",
             str(shared / "dev-qa.jsonl"),
             str(shared / "dev-abstain.jsonl"),
             str(shared / "dev-safety.jsonl"),

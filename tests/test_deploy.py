@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import PROJECT
@@ -39,6 +40,7 @@ def test_image_is_cpu_only_non_root_and_has_a_healthcheck() -> None:
     assert dockerfile_env()["HF_HUB_OFFLINE"] == "1"
 
 
+@pytest.mark.slow  # starts a process
 def test_the_images_commands_run(tmp_path: Path) -> None:
     env = {**os.environ, **dockerfile_env()}
     data = tmp_path / "data"

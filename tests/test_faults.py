@@ -112,8 +112,12 @@ def test_a_failed_reingest_leaves_the_served_index(assistant: Assistant, sample_
     assert "nothing usable" in service.job.error and service.assistant.version.name == before
 
 
-def test_a_corrupt_current_index_rolls_back_and_says_so(sample_copy: Path, embedder: Embedder, tmp_path: Path) -> None:
+def test_a_corrupt_current_index_rolls_back_and_says_so(sample_copy: Path, embedder: Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through `serve`'s own wiring (cli.serve.build_service): the test only corrupts the index and reads /readyz."""
+    import cli.serve
+    from cli.wiring import load_assistant
     from index import IngestOptions, run_ingest
+    from settings import Settings
     from tests import feeds
 
     feed = tmp_path / "f.xml"
@@ -122,12 +126,14 @@ def test_a_corrupt_current_index_rolls_back_and_says_so(sample_copy: Path, embed
     store = IndexStore(sample_copy)
     current = store.versions_dir / str(store.current_name())
     (current / "chunk_vectors.npy").write_bytes(b"\x93NUMPY garbage")
-    assistant = Assistant.load(store, embedder)
-    assert assistant.version.name != current.name  # rolled back to the previous good version
-    service = make_service(assistant, sample_copy)
-    service.rollback_problems = [f"current version {current.name} could not be loaded"]
-    ready = TestClient(make_app(service)).get("/readyz").json()
-    assert ready["status"] == "degraded" and ready["index"]["rolled_back_from"]
+    monkeypatch.setattr(cli.serve, "load_assistant", lambda settings: load_assistant(settings, embedder))  # the session's model, loaded once
+    service = cli.serve.build_service(Settings(data_dir=sample_copy, database_url=None, redaction="patterns"))
+    try:
+        assert service.assistant.version.name != current.name  # rolled back to the previous good version
+        ready = TestClient(make_app(service)).get("/readyz").json()
+        assert ready["status"] == "degraded" and current.name in str(ready["index"]["rolled_back_from"])
+    finally:
+        service.store.close()
 
 
 def test_metrics_count_routes_crises_and_the_index_version(assistant: Assistant, sample_data_dir: Path) -> None:

@@ -150,6 +150,7 @@ needs_llama = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow  # starts a process
 @needs_llama
 def test_a_real_small_model_through_llama_cpp_is_guarded(assistant: Assistant) -> None:
     generator = make_generator(GeneratorConfig(name="llamacpp", model=str(smollm2_path()), timeout_s=120, max_tokens=120))
@@ -173,6 +174,7 @@ def test_an_uncited_but_supported_sentence_gets_a_verified_citation() -> None:
     assert result.used and result.text == "No, you will need a ride home after each session [1]. An initial consultation of $400 is required before SGB [2]."
 
 
+@pytest.mark.slow  # starts a process
 @needs_llama
 def test_the_openai_generator_through_a_real_openai_compatible_server(assistant: Assistant, tmp_path: Path) -> None:
     import socket

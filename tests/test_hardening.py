@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from chatbot.assistant import Assistant
 from conversations import Turn
@@ -51,6 +52,7 @@ def test_the_cookie_only_twin_does_not_open_the_console_over_https(assistant: As
         assert httpx.get(f"{url}/staff/config", cookies=unsecure).status_code == 200  # plain http (documented: use https)
 
 
+@pytest.mark.slow  # starts a process
 def test_serve_without_a_readable_index_says_so_without_a_traceback(sample_data_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(sample_data_dir, data)

@@ -152,6 +152,7 @@ def test_failure_while_writing_leaves_the_current_version(tmp_path: Path, embedd
     assert [p.slug for p in store.load_current(embedder.name, embedder.dimension).posts] == ["first"]
 
 
+@pytest.mark.slow  # starts a process
 def test_ingest_killed_mid_build_leaves_a_loadable_index(tmp_path: Path, embedder: Embedder) -> None:
     data_dir = tmp_path / "d"
     ingest(data_dir, embedder, write(tmp_path, "one.xml", feeds.rss(feeds.item("first"))))
@@ -184,6 +185,7 @@ def test_nothing_usable_raises_and_publishes_nothing(tmp_path: Path, embedder: E
     assert not IndexStore(tmp_path / "d").exists()
 
 
+@pytest.mark.slow  # starts a process
 def test_cli_prints_one_summary_line(tmp_path: Path) -> None:
     data_dir = tmp_path / "cli"
     proc = subprocess.run(

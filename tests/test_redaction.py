@@ -1,7 +1,7 @@
 """Redaction holds on how patients really write: names in any case and with accents, dates of birth
 written out, international phones, SSNs in any spacing, addresses with or without a suffix, insurance
 ids; and the clinic's own words are never redacted. Scored on the labelled probe sets
-(eval/redaction-dev.jsonl, eval/redaction-blind.jsonl; see eval/redaction.py)."""
+(eval/redaction-dev.jsonl, eval/redaction-blind.jsonl; see evaluation/redaction.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ import pytest
 from conversations import BufferedStore, Turn
 from conversations.redact import PatternRedactor, PresidioRedactor
 from conversations.sql import SqlStore
-from eval.redaction import evaluate, load_rows
+from evaluation.redaction import evaluate
+from ingest import read_jsonl
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
-PROBES = [row for name in ("dev", "blind", "blind2") for row in load_rows(EVAL / f"redaction-{name}.jsonl")]
+PROBES = [row for name in ("dev", "blind", "blind2") for row in read_jsonl(EVAL / f"redaction-{name}.jsonl")]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment
 from chatbot.types import Message
-from tests.conftest import PROJECT, conversation, read_jsonl
+from ingest import read_jsonl
+from tests.conftest import PROJECT, conversation
 
 LABELLED = [PROJECT / "eval" / "safety-dev.jsonl", PROJECT / "eval" / "safety-holdout.jsonl", PROJECT / "eval" / "shared" / "dev-safety.jsonl"]
 DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|milligrams?|mcg|ml|mg/kg)\b", re.I)

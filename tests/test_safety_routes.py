@@ -12,7 +12,8 @@ import pytest
 
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
-from tests.conftest import PROJECT, conversation, read_jsonl
+from ingest import read_jsonl
+from tests.conftest import PROJECT, conversation
 
 EMERGENCY_FIRST_LINE = m.EMERGENCY_CARD.split("\n")[0]
 

@@ -87,6 +87,7 @@ def test_a_store_that_cannot_start_keeps_trying(tmp_path: Path) -> None:
     assert [t.question for t in waiting.turns("c")] == ["after the outage"]
 
 
+@pytest.mark.slow  # starts a process
 def test_serve_starts_and_answers_with_the_database_down(sample_data_dir: Path, tmp_path: Path) -> None:
     port = free_port()
     env = {

@@ -13,7 +13,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from chatbot.assistant import Assistant
 from index import Embedder
-from ingest import Post
+from ingest import Post, slug_of
 
 
 class EmbedderEmbeddings(Embeddings):
@@ -38,14 +38,10 @@ def post_text(post: Post) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _slug(url: str) -> str:
-    return url.rstrip("/").rsplit("/", 1)[-1]
-
-
 def bm25_ranking(assistant: Assistant, question: str) -> list[str]:
     scores = assistant.version.lexical.scores(question)
     rows = np.argsort(-scores)[:10]
-    return list(dict.fromkeys(_slug(assistant.version.chunks[r].url) for r in rows if scores[r] > 0))
+    return list(dict.fromkeys(slug_of(assistant.version.chunks[r].url) for r in rows if scores[r] > 0))
 
 
 def langchain_faiss_rankings(assistant: Assistant, questions: Sequence[str], k: int = 3) -> list[list[str]]:
@@ -54,7 +50,7 @@ def langchain_faiss_rankings(assistant: Assistant, questions: Sequence[str], k: 
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     docs = [Document(page_content=post_text(p), metadata={"url": p.url}) for p in assistant.version.posts]
     store = FAISS.from_documents(splitter.split_documents(docs), EmbedderEmbeddings(assistant.embedder))
-    return [list(dict.fromkeys(_slug(d.metadata["url"]) for d in store.similarity_search(q, k=k))) for q in questions]
+    return [list(dict.fromkeys(slug_of(d.metadata["url"]) for d in store.similarity_search(q, k=k))) for q in questions]
 
 
 def baseline_rankings(assistant: Assistant, questions: Sequence[str]) -> dict[str, list[list[str]]]:

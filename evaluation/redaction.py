@@ -1,6 +1,6 @@
 """Score a redactor on a labelled probe set: recall of personal details and over-redaction.
 
-    python -m eval.redaction eval/redaction-dev.jsonl [--redactor presidio|patterns] [--old-from-git REV]
+    python -m evaluation.redaction eval/redaction-dev.jsonl [--redactor presidio|patterns] [--old-from-git REV]
 
 Each line: {"id", "text", "details": [{"kind", "value"}]} where every value is a substring of text.
 - A detail is *caught* when (an e-mail address: it is not left whole; any other detail:) none of
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import re
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ingest import read_jsonl
 
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 PLACEHOLDER = re.compile(r"<[A-Z_]+>")
@@ -90,10 +91,6 @@ def evaluate(redact: Any, rows: list[dict[str, Any]]) -> Score:
     return score
 
 
-def load_rows(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def redactor_from_git(rev: str, kind: str) -> Any:
     """Import conversations/redact.py as it was at `rev` (a separate module, same dependencies)."""
     source = subprocess.run(["git", "show", f"{rev}:conversations/redact.py"], check=True, capture_output=True, text=True).stdout
@@ -117,13 +114,13 @@ def report(name: str, score: Score, quote: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m evaluation.redaction", description=__doc__.splitlines()[0])
     parser.add_argument("probes", type=Path, nargs="+")
     parser.add_argument("--redactor", default="presidio", choices=["presidio", "patterns"])
     parser.add_argument("--old-from-git", metavar="REV", help="also score conversations/redact.py at REV")
     parser.add_argument("--quiet", action="store_true", help="numbers only, no quoted misses")
     args = parser.parse_args(argv)
-    rows = [r for p in args.probes for r in load_rows(p)]
+    rows = [r for p in args.probes for r in read_jsonl(p)]
     if args.old_from_git:
         report(f"before ({args.old_from_git})", evaluate(redactor_from_git(args.old_from_git, args.redactor).redact, rows), not args.quiet)
     from conversations.redact import make_redactor

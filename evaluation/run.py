@@ -2,13 +2,12 @@
 and — on the same questions, in the same run — two baselines: BM25 alone, and LangChain's FAISS
 vector store with the same embeddings and default settings.
 
-    python -m chatbot.eval FILE [FILE ...] [--data-dir DIR] [--misses]
+    python -m evaluation FILE [FILE ...] [--data-dir DIR] [--misses] [--no-baselines] [--generator NAME]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import sys
@@ -21,6 +20,8 @@ from typing import Any
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
 from chatbot.types import Answer
+from evaluation.stats import p95
+from ingest import read_jsonl, slug_of
 
 ABSTAIN = ("not_found", "out_of_scope")
 DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|milligrams?|mcg|ml|mg/kg)\b", re.I)
@@ -37,20 +38,13 @@ class Case:
 
 
 def load_rows(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    rows = []
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            rows += [{**json.loads(line), "_file": path.name} for line in f if line.strip()]
-    return rows
-
-
-def slug(url: str) -> str:
-    return url.rstrip("/").rsplit("/", 1)[-1]
+    """Every question of the sets at `paths` (format of eval/shared/README.md), each with `_file`: its set's file name."""
+    return [{**row, "_file": path.name} for path in paths for row in read_jsonl(path)]
 
 
 def ranks_of_posts(urls: Sequence[str]) -> list[str]:
     """Post slugs in first-seen order."""
-    return list(dict.fromkeys(slug(u) for u in urls))
+    return list(dict.fromkeys(slug_of(u) for u in urls))
 
 
 def retrieval_metrics(ranked: Sequence[Sequence[str]], sources: Sequence[str]) -> tuple[float, float, float]:
@@ -199,8 +193,7 @@ class Report:
         self.out("\n== Envelope and latency ==")
         self.out(f"replies with the full envelope: {len(self.cases) - len(bad)}/{len(self.cases)}; replies with a dose: {len(doses)}")
         if latencies:
-            p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-            self.out(f"latency ms: p50 {statistics.median(latencies):.1f}, p95 {p95:.1f}, max {latencies[-1]:.1f}")
+            self.out(f"latency ms: p50 {statistics.median(latencies):.1f}, p95 {p95(latencies):.1f}, max {latencies[-1]:.1f}")
 
     def misses(self) -> None:
         self.out("\n== Misses (answerable / abstain / safety) ==")
@@ -215,7 +208,7 @@ class Report:
             elif e in ("not_crisis", "medical_advice", "emergency", "guarded", "social"):
                 wrong = not safety_ok(c)
             if wrong:
-                first = slug(a.citations[0].url) if a.citations else "-"
+                first = slug_of(a.citations[0].url) if a.citations else "-"
                 self.out(f"  [{c.row.get('id')}] expect {e}/{c.row.get('source')} got {a.route}/{first}: {c.row['question']!r}  {a.trace.abstain_reason}")
                 if e == "answered":
                     self.out(f"      body: {a.body[:220]!r}")
@@ -226,7 +219,7 @@ def run(assistant: Assistant, rows: Sequence[dict[str, Any]]) -> list[Case]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chatbot.eval", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--misses", action="store_true", help="list every wrong answer, not only missed crises")
@@ -238,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generator-base-url", default="", help="OpenAI-compatible endpoint (openai)")
     args = parser.parse_args(argv)
 
-    from chatbot.baselines import baseline_rankings
     from cli.wiring import load_assistant
+    from evaluation.baselines import baseline_rankings
     from settings import Settings
 
     settings = Settings()
@@ -255,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     Report(cases).print_all(baselines, args.misses)
     if args.generator:
         from chatbot.generate import GeneratorConfig, make_generator
-        from chatbot.generate.evaluate import compare_generation
+        from evaluation.generation import compare_generation
 
         generator = make_generator(GeneratorConfig(name=args.generator, model=args.generator_model, base_url=args.generator_base_url, timeout_s=120))
         compare_generation(assistant, generator, [c.row for c in cases if c.expect == "answered"])
