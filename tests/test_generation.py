@@ -111,8 +111,9 @@ def test_a_cited_passage_is_quoted_by_the_sentences_the_kept_ones_rest_on() -> N
 
 def test_a_generated_answer_cites_as_the_extractive_one_does(assistant: Assistant) -> None:
     """One snippet rule for both paths: a citation's snippet is the passage's own sentences that the answer rests on."""
-    model = ScriptedModel("You will need a ride home after each session [1].")
-    answer = with_model(assistant, model).ask("Do I need someone to drive me home?")
+    question = "Do I need someone to drive me home?"
+    first = assistant.retriever.search(question, assistant.embedder.encode_one(question), assistant.config.top_k)[0]
+    answer = with_model(assistant, ScriptedModel(f"{first.chunk.sentences[-1]} [1]")).ask(question)  # passage [1]'s own words
     assert answer.trace.generation is not None and not answer.trace.generation["fallback"], answer.trace.generation
     chunks = {c.chunk_id: c for c in assistant.version.chunks}
     assert answer.citations
