@@ -164,6 +164,13 @@ _GENERIC = frozenset(
 
 
 @dataclass(frozen=True)
+class Abstention:
+    """The judge's decision not to answer; `reason` says why in a line for the staff console's trace."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class AbstainConfig:
     min_rerank: float = -6.0  # the cross-encoder's logit for the best sentence below this: nothing answers it
     oos_max_dense: float = 0.15  # no clinic word and no passage closer than this: out of scope
@@ -181,35 +188,35 @@ class AnswerabilityJudge:
         bigrams = {pair for tokens in tokenize(list(texts)) for pair in itertools.pairwise(tokens)}
         return cls(vocabulary, bigrams, config)
 
-    def out_of_scope(self, question: str, hits: Sequence[Hit]) -> str:
-        """A reason when the question is not about the clinic's world at all, else ""."""
+    def out_of_scope(self, question: str, hits: Sequence[Hit]) -> Abstention | None:
+        """An Abstention when the question is not about the clinic's world at all, else None."""
         words = set(content_words(question))
         if words & DOMAIN_TERMS or re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
-            return ""
+            return None
         if OFF_TOPIC_TASK.search(question):
-            return "off-topic task"
+            return Abstention("off-topic task")
         best = max((h.dense for h in hits), default=0.0)
         if best < self.config.oos_max_dense:
-            return f"no clinic topic; best passage cosine {best:.2f} < {self.config.oos_max_dense}"
-        return ""
+            return Abstention(f"no clinic topic; best passage cosine {best:.2f} < {self.config.oos_max_dense}")
+        return None
 
-    def not_covered(self, question: str, hits: Sequence[Hit], composition: Composition, retrieval_text: str = "") -> str:
-        """A reason when the articles don't answer the question, else "".
+    def not_covered(self, question: str, hits: Sequence[Hit], composition: Composition, retrieval_text: str = "") -> Abstention | None:
+        """An Abstention when the articles don't answer the question, else None.
 
         `question` is the message as typed (what kind of thing it asks for); `retrieval_text` is the
         question with its conversation context (what it is about)."""
         cfg = self.config
         if not hits or not composition.sentences:
-            return "no passage retrieved"
+            return Abstention("no passage retrieved")
         if composition.rerank < cfg.min_rerank:
-            return f"cross-encoder score {composition.rerank:.2f} < {cfg.min_rerank}"
+            return Abstention(f"cross-encoder score {composition.rerank:.2f} < {cfg.min_rerank}")
         if cfg.term_rules:
             missing = self._unknown_terms(question)
             asked_about = _offered_thing(question) & missing
             if asked_about or (missing and len(question.split()) <= 10 and _proper_terms(question, missing)):
-                return f"the articles never mention: {', '.join(sorted(asked_about or missing))}"
+                return Abstention(f"the articles never mention: {', '.join(sorted(asked_about or missing))}")
             if _OFFER_Q.search(question) and not self._offer_covered(question, hits):
-                return "asks whether the clinic offers something the articles never pair together"
+                return Abstention("asks whether the clinic offers something the articles never pair together")
         return self._kind_missing(question, retrieval_text or question, composition.sentences)
 
     def _offer_covered(self, question: str, hits: Sequence[Hit]) -> bool:
@@ -224,12 +231,12 @@ class AnswerabilityJudge:
     def _unknown_terms(self, question: str) -> set[str]:
         return {t for t in tokenize([question])[0] if t not in self.vocabulary and t not in _GENERIC and not t.isdigit()}
 
-    def _kind_missing(self, question: str, about: str, sentences: Sequence[str]) -> str:
+    def _kind_missing(self, question: str, about: str, sentences: Sequence[str]) -> Abstention | None:
         focus = {t for t in tokenize([about])[0] if t not in _GENERIC}
         for kind in asked_kinds(question):
             if not any(holds_kind(kind, s, focus) for s in sentences):
-                return f"asks for {kind}; the selected sentences hold none"
-        return ""
+                return Abstention(f"asks for {kind}; the selected sentences hold none")
+        return None
 
 
 def _offered_thing(question: str) -> set[str]:

@@ -19,7 +19,7 @@ import numpy as np
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
 from chatbot.condense import condense, standalone
-from chatbot.generate import GeneratorError, GroundingGuard, PassageText
+from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
 from chatbot.rerank import CrossEncoder
@@ -27,7 +27,7 @@ from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
 from chatbot.safety.envelope import wrap
-from chatbot.types import Answer, Citation, Hit, Message, Route, Trace
+from chatbot.types import Answer, Citation, Hit, InvalidInput, Message, Route, Trace, section_label
 from index import Embedder, IndexStore, IndexVersion
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,11 @@ class Assistant:
         started = time.perf_counter()
         crisis_active = self.crisis_turn(history)
         problem = self._invalid(question)
-        if problem:
+        if problem is not None:
             # never answered as routine: a message too long or garbled to answer is still scanned for risk
             if isinstance(question, str) and self.detector.lexical_crisis(question[:MAX_SCANNED_CHARS])[0]:
                 return self._finish(started, question, "crisis", "", crisis_active=crisis_active)
-            return self._finish(started, question, "invalid_input", problem, crisis_active=crisis_active)
+            return self._refused(started, question, problem, crisis_active)
         query_vector = self.embedder.encode_one(question)
         safety = self.detector.assess(question, query_vector)
         if safety.route == "crisis":
@@ -112,19 +112,17 @@ class Assistant:
         trace = Trace(retrieval_text, condensed, tuple(hits), thresholds=self._thresholds())
         if safety.route == "medical_advice":
             return self._medical_advice(started, question, retrieval_text, vector, hits, safety, trace, crisis_active)
-        reason = self.judge.out_of_scope(retrieval_text, hits)
-        if reason:
-            return self._finish(
-                started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=replace(trace, abstain_reason=reason), crisis_active=crisis_active
-            )
+        off_topic = self.judge.out_of_scope(retrieval_text, hits)
+        if off_topic is not None:
+            trace = replace(trace, abstain_reason=off_topic.reason)
+            return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
         rerank_text = standalone(question, history) if condensed else question
         composition = self.composer.compose(rerank_text, vector, hits)
         trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
-        reason = self.judge.not_covered(question, hits, composition, retrieval_text)
-        if reason:
-            return self._finish(
-                started, question, "not_found", m.NOT_FOUND, safety=safety, trace=replace(trace, abstain_reason=reason), crisis_active=crisis_active
-            )
+        uncovered = self.judge.not_covered(question, hits, composition, retrieval_text)
+        if uncovered is not None:
+            trace = replace(trace, abstain_reason=uncovered.reason)
+            return self._finish(started, question, "not_found", m.NOT_FOUND, safety=safety, trace=trace, crisis_active=crisis_active)
         if self.generator is not None:
             return self._generated(started, question, history, hits, composition, safety, _cited(trace, composition), crisis_active)
         return self._finish(started, question, "answered", composition.body, composition.citations, safety, _cited(trace, composition), crisis_active)
@@ -145,7 +143,7 @@ class Assistant:
         assert self.generator is not None
         shown = hits[: self.config.generation_passages]
         passages = [
-            PassageText(i, h.chunk.title, _label(h), f"{h.chunk.question} {h.chunk.text}" if h.chunk.question else h.chunk.text)
+            PassageText(i, h.chunk.title, section_label(h.chunk), f"{h.chunk.question} {h.chunk.text}" if h.chunk.question else h.chunk.text)
             for i, h in enumerate(shown, start=1)
         ]
         info: dict[str, Any] = {"generator": self.generator.name}
@@ -158,8 +156,8 @@ class Assistant:
         info.update(draft=draft, kept=result.kept, dropped=[{"sentence": s, "reason": r} for s, r in result.dropped], fallback=result.fallback)
         if not result.used:
             return self._finish(started, question, "answered", composition.body, composition.citations, safety, replace(trace, generation=info), crisis_active)
-        cited = [shown[n - 1] for n in result.cited]
-        citations = tuple(Citation(h.chunk.url, h.chunk.title, _label(h), h.chunk.text[:300], h.score, h.chunk.chunk_id) for h in cited)
+        # each cited passage's snippet: its sentences the kept ones rest on (the rule of the extractive answer's citations)
+        citations = tuple(Citation.from_hit(shown[n - 1], resting_on(result.kept, n, shown[n - 1].chunk.sentences), shown[n - 1].score) for n in result.cited)
         trace = replace(trace, cited_chunk_ids=tuple(c.chunk_id for c in citations), generation=info)
         return self._finish(started, question, "answered", result.text, citations, safety, trace, crisis_active)
 
@@ -168,7 +166,7 @@ class Assistant:
     ) -> Answer:
         """The referral first; general information from the articles may follow, never a number."""
         composition = self.composer.compose(text, vector, hits, without_numbers=True)
-        usable = composition.sentences and not self.judge.not_covered(text, hits, composition, text) and not self.judge.out_of_scope(text, hits)
+        usable = composition.sentences and self.judge.not_covered(text, hits, composition, text) is None and self.judge.out_of_scope(text, hits) is None
         body = m.MEDICAL_ADVICE_REFERRAL
         if usable:
             body += f"\n\n{m.MEDICAL_ADVICE_GENERAL_INTRO} {composition.body}"
@@ -185,8 +183,10 @@ class Assistant:
         safety: SafetyAssessment | None = None,
         trace: Trace | None = None,
         crisis_active: int = 0,
+        invalid: InvalidInput | None = None,
     ) -> Answer:
-        """`crisis_active`: 0, or a count of the conversation's turns when an earlier turn was a crisis (see crisis_turn)."""
+        """`crisis_active`: 0, or a count of the conversation's turns when an earlier turn was a crisis (see crisis_turn);
+        `invalid`: why, on the invalid_input route."""
         envelope = wrap(route, body, citations, crisis_active, crisis_active, crisis_too=bool(safety and safety.crisis_too))
         return Answer(
             question=question,
@@ -201,18 +201,27 @@ class Assistant:
             latency_ms=(time.perf_counter() - started) * 1000,
             signals=safety.signals if safety else (),
             trace=trace or Trace(thresholds=self._thresholds()),
+            invalid=invalid,
         )
 
-    def _invalid(self, question: object) -> str:
+    def _invalid(self, question: object) -> InvalidInput | None:
         if not isinstance(question, str):
-            return m.INVALID_NOT_TEXT
+            return InvalidInput.NOT_TEXT
         if "\x00" in question or _mostly_unreadable(question):
-            return m.INVALID_NOT_TEXT
+            return InvalidInput.NOT_TEXT
         if not question.strip():
-            return m.INVALID_EMPTY
+            return InvalidInput.EMPTY
         if len(question) > self.config.max_question_chars:
-            return m.INVALID_TOO_LONG.format(limit=self.config.max_question_chars)
-        return ""
+            return InvalidInput.TOO_LONG
+        return None
+
+    def _refused(self, started: float, question: str, problem: InvalidInput, crisis_active: int = 0) -> Answer:
+        """The invalid_input reply for `problem`, which the Answer carries (the API's status is chosen from it)."""
+        if problem is InvalidInput.TOO_LONG:
+            body = m.INVALID_TOO_LONG.format(limit=self.config.max_question_chars)
+        else:
+            body = {InvalidInput.NOT_TEXT: m.INVALID_NOT_TEXT, InvalidInput.EMPTY: m.INVALID_EMPTY, InvalidInput.RATE_LIMITED: m.RATE_LIMITED}[problem]
+        return self._finish(started, question, "invalid_input", body, crisis_active=crisis_active, invalid=problem)
 
     def crisis_turn(self, history: Sequence[Message]) -> int:
         """0 when no earlier turn of the conversation was a crisis; else 1 + the number of earlier messages,
@@ -240,14 +249,14 @@ class Assistant:
         crisis_active = self.crisis_turn(history)
         if isinstance(question, str) and self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
             return self._finish(started, question, "crisis", "", crisis_active=crisis_active)
-        return self._finish(started, str(question), "invalid_input", m.RATE_LIMITED, crisis_active=crisis_active)
+        return self._refused(started, str(question), InvalidInput.RATE_LIMITED, crisis_active)
 
     # --- the edge: never an exception, never a reply without the envelope ---------------------------
     def safe_ask(self, question: object, history: Sequence[Message] = ()) -> Answer:
         """`ask`, but any failure still yields a reply with the envelope (and the crisis card if the lexicon sees risk)."""
         started = time.perf_counter()
         if not isinstance(question, str):
-            return self._finish(started, str(question)[:200], "invalid_input", m.INVALID_NOT_TEXT)
+            return self._refused(started, str(question)[:200], InvalidInput.NOT_TEXT)
         try:
             return self.ask(question, list(history))
         except Exception:
@@ -255,10 +264,6 @@ class Assistant:
             if self.detector.quick_crisis(question[:MAX_SCANNED_CHARS]):
                 return self._finish(started, question, "crisis", "")
             return self._finish(started, question, "not_found", f"{m.ERROR_FALLBACK} {m.NOT_FOUND}")
-
-
-def _label(hit: Hit) -> str:
-    return f"FAQ: {hit.chunk.question}" if hit.chunk.kind == "faq" and hit.chunk.question else hit.chunk.section
 
 
 def _reranked(trace: Trace, composition: Composition) -> Trace:

@@ -210,15 +210,7 @@ def _render(picks: Sequence[_Pick], ranked_rows: tuple[int, ...]) -> Composition
     parts, citations = [], []
     for number, group in enumerate(groups.values(), start=1):
         group.sort(key=lambda p: (p.hit.chunk.position, p.index))
-        text = " ".join(dict.fromkeys(p.text for p in group))
-        parts.append(f"{text} [{number}]")
-        hit = group[0].hit
-        citations.append(Citation(hit.chunk.url, hit.chunk.title, _section_label(hit), text, max(p.score for p in group), hit.chunk.chunk_id))
+        citation = Citation.from_hit(group[0].hit, [p.text for p in group], max(p.score for p in group))
+        parts.append(f"{citation.snippet} [{number}]")
+        citations.append(citation)
     return Composition(" ".join(parts), tuple(citations), tuple(p.text for p in picks), best.score, ranked_rows)
-
-
-def _section_label(hit: Hit) -> str:
-    chunk = hit.chunk
-    if chunk.kind == "faq" and chunk.question:
-        return f"FAQ: {chunk.question}"
-    return chunk.section

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from chatbot.assistant import Assistant
-from chatbot.types import Answer, Message
+from chatbot.types import Answer
 
 MAX_LINE_CHARS = 100_000
 
@@ -56,7 +56,3 @@ def parse_line(line: str) -> tuple[dict[str, Any], str]:
 
 def _is_message(m: object) -> bool:
     return isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
-
-
-def history_messages(history: list[dict[str, Any]]) -> list[Message]:
-    return [Message(role=m["role"], content=m["content"]) for m in history if _is_message(m)]

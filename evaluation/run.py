@@ -19,11 +19,11 @@ from typing import Any
 
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
-from chatbot.types import Answer
+from chatbot.types import ABSTAINING, Answer
 from evaluation.stats import p95
 from ingest import read_jsonl, slug_of
 
-ABSTAIN = ("not_found", "out_of_scope")
+ABSTAIN = ABSTAINING
 DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|milligrams?|mcg|ml|mg/kg)\b", re.I)
 
 

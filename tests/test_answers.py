@@ -10,7 +10,7 @@ import pytest
 from chatbot.assistant import Assistant
 from chatbot.retrieval import ClinicRetriever
 from chatbot.safety import messages as m
-from chatbot.types import Answer
+from chatbot.types import Answer, InvalidInput
 
 PTSD = "https://softrebootwellness.com/ketamine-therapy-ptsd-menlo-park/"
 PREPARE = "https://softrebootwellness.com/what-to-think-about-ketamine-therapy-ca/"
@@ -104,13 +104,25 @@ def test_no_two_citations_from_the_same_passage(assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    ("message", "reply"),
-    [("", m.INVALID_EMPTY), ("   \n\t ", m.INVALID_EMPTY), ("x" * 2001, "longer than 2,000 characters"), ("\x00\x01binary\x02", m.INVALID_NOT_TEXT)],
+    ("message", "reply", "why"),
+    [
+        ("", m.INVALID_EMPTY, InvalidInput.EMPTY),
+        ("   \n\t ", m.INVALID_EMPTY, InvalidInput.EMPTY),
+        ("x" * 2001, "longer than 2,000 characters", InvalidInput.TOO_LONG),
+        ("\x00\x01binary\x02", m.INVALID_NOT_TEXT, InvalidInput.NOT_TEXT),
+    ],
     ids=["empty", "whitespace", "too-long", "binary"],
 )
-def test_invalid_input_gets_a_clear_message(assistant: Assistant, message: str, reply: str) -> None:
+def test_invalid_input_gets_a_clear_message(assistant: Assistant, message: str, reply: str, why: InvalidInput) -> None:
     answer = assistant.ask(message)
     assert answer.route == "invalid_input" and reply in answer.text and m.DISCLAIMER in answer.text
+    assert answer.invalid is why  # the reason as data: a surface picks its status from it, never from the wording
+
+
+def test_a_rate_limited_reply_says_so_as_data(assistant: Assistant) -> None:
+    answer = assistant.rate_limited("What is SGB?")
+    assert answer.route == "invalid_input" and answer.invalid is InvalidInput.RATE_LIMITED and m.RATE_LIMITED in answer.text
+    assert assistant.ask("What is SGB?").invalid is None
 
 
 def test_langchain_retriever_composes_with_langchain(assistant: Assistant) -> None:

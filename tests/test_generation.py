@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from chatbot.assistant import Assistant
-from chatbot.generate import GeneratorConfig, GeneratorError, GroundingGuard, PassageText, make_generator
+from chatbot.generate import GeneratorConfig, GeneratorError, GroundingGuard, PassageText, make_generator, resting_on
 from chatbot.safety import messages as m
 from chatbot.types import Message
+from ingest.text import split_sentences
 
 RIDE = PassageText(
     1,
@@ -100,6 +101,24 @@ def test_the_envelope_survives_a_model_that_tries_to_drop_it(assistant: Assistan
     answer = with_model(assistant, model).ask("Do I need someone to drive me home?")
     assert answer.route == "answered" and answer.text.endswith(m.DISCLAIMER) and m.AI_DISCLOSURE in answer.text
     assert "doctor" not in answer.body
+
+
+def test_a_cited_passage_is_quoted_by_the_sentences_the_kept_ones_rest_on() -> None:
+    kept = ["Dr. Herman monitors infusion sessions [1].", "An initial SGB consultation ($400) is required before treatment [2]."]
+    assert resting_on(kept, 1, split_sentences(RIDE.text)) == ["Infusion sessions are personally monitored by Dr. Herman throughout."]
+    assert resting_on(kept, 2, split_sentences(SGB.text)) == ["An initial consultation ($400) is required before any SGB treatment to assess candidacy."]
+
+
+def test_a_generated_answer_cites_as_the_extractive_one_does(assistant: Assistant) -> None:
+    """One snippet rule for both paths: a citation's snippet is the passage's own sentences that the answer rests on."""
+    question = "Do I need someone to drive me home?"
+    first = assistant.retriever.search(question, assistant.embedder.encode_one(question), assistant.config.top_k)[0]
+    answer = with_model(assistant, ScriptedModel(f"{first.chunk.sentences[-1]} [1]")).ask(question)  # passage [1]'s own words
+    assert answer.trace.generation is not None and not answer.trace.generation["fallback"], answer.trace.generation
+    chunks = {c.chunk_id: c for c in assistant.version.chunks}
+    assert answer.citations
+    for citation in answer.citations:
+        assert citation.snippet in chunks[citation.chunk_id].sentences  # one sentence of the draft: one sentence of the passage
 
 
 def test_a_contradiction_or_an_error_means_the_extractive_answer(assistant: Assistant) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from chatbot.safety import messages as m
-from chatbot.types import Message
+from chatbot.types import SAFETY, Message
 from web.render import answer_html, contact_line_html, crisis_banner_html, outage_html, talk_to_person_html, user_html
 from web.service import ChatService, new_conversation_id
 
@@ -153,7 +153,7 @@ def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks
             st.turn_ids[index] = turn_id
             # stream the reply sentence by sentence; the crisis card and the disclaimer are there from the first frame.
             # The question box is left alone (gr.skip): a next question typed while this reply streams is kept.
-            pieces = _SENTENCE_END.split(answer.body) if answer.route not in ("crisis", "emergency") else [answer.body]
+            pieces = _SENTENCE_END.split(answer.body) if answer.route not in SAFETY else [answer.body]
             shown = ""
             for piece in pieces:
                 shown = f"{shown} {piece}".strip()

@@ -8,8 +8,7 @@ import html
 import re
 
 from chatbot.safety import messages as m
-from chatbot.safety.envelope import Envelope, citation_label
-from chatbot.types import Answer
+from chatbot.types import Answer, Envelope, citation_label
 
 # HTML specials, and the characters markdown (or its autolinker) would act on, as entities: the chat renders markdown
 _INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`#|~!:\\{}"})
@@ -78,7 +77,6 @@ def answer_html(answer: Answer, body: str | None = None) -> str:
     """The whole reply: crisis card first, body, numbered sources, then the disclaimer (always).
     `body` lets the chat stream a reply: the envelope is complete from the first frame."""
     envelope = answer.envelope
-    assert envelope is not None, "answers are always wrapped"
     out = ['<div class="sr-reply">']
     card = crisis_card_html(envelope.full_card, envelope.crisis_card) if envelope.crisis_card else ""
     text = envelope.body if body is None else body

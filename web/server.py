@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import gradio as gr
 from fastapi import FastAPI, Request
@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatbot.safety import messages as m
+from chatbot.types import InvalidInput
 from web.auth import StaffCredentials
 from web.guard import Guard, LoginThrottle
 from web.patient import build_patient_chat, patient_head
@@ -118,7 +119,7 @@ def create_app(
         client = request.client.host if request.client else "unknown"  # X-Forwarded-For applied by uvicorn for trusted proxies
         history = [{"role": h.role, "content": h.content} for h in body.history]
         answer, _ = service.ask(body.question, history, body.conversation_id or new_conversation_id(), client, surface="api")  # type: ignore[arg-type]
-        status = 429 if answer.route == "invalid_input" and answer.body.startswith("You're sending messages faster") else 200
+        status = 429 if answer.invalid is InvalidInput.RATE_LIMITED else 200
         return JSONResponse(answer.to_contract(body.id), status_code=status)
 
     @app.get("/widget.js")
@@ -148,7 +149,3 @@ def create_app(
             footer_links=[],
         )
     return app
-
-
-def describe(app: FastAPI) -> list[dict[str, Any]]:
-    return [{"path": getattr(r, "path", ""), "name": getattr(r, "name", "")} for r in app.routes]

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from chatbot.types import Answer
+from chatbot.types import ABSTAINING, CONTENT, WEIGHS_ARTICLES, Answer, Route
 from conversations import Turn
 from index import STAGE_UNITS
 from web.render import esc
 
-ROUTE_WORDS = {
+ROUTE_WORDS: dict[Route, str] = {
     "answered": "Answered from the clinic's articles.",
     "not_found": "Declined: the articles don't answer this, so it gave the clinic's contact details instead of guessing.",
     "out_of_scope": "Declined as off-topic: not about the clinic, its treatments or mental health care.",
@@ -79,14 +79,14 @@ def explain_html(answer: Answer) -> str:
     if used:
         items = "".join(f"<li>{esc(c.title)}{' — ' + esc(c.section) if c.section else ''}</li>" for c in used)
         lines.append(f"<p><strong>Articles it used:</strong></p><ol>{items}</ol>")
-    elif answer.route in ("answered", "not_found", "medical_advice"):
+    elif answer.route in WEIGHS_ARTICLES:
         lines.append("<p><strong>Articles it used:</strong> none.</p>")
     why = _signals(answer)
     if why:
         lines.append(f"<p><strong>Why this route:</strong> the safety check saw {esc(why)}.</p>")
     if t.abstain_reason:
         lines.append(f"<p><strong>Why it declined:</strong> {esc(t.abstain_reason)}.</p>")
-    if answer.route in ("answered", "not_found", "medical_advice"):
+    if answer.route in WEIGHS_ARTICLES:
         lines.append(f"<p><strong>How sure:</strong> {esc(_sureness(answer))}</p>")
     if t.condensed:
         lines.append(f"<p><strong>Follow-up:</strong> read together with the conversation as “{esc(t.retrieval_query)}”.</p>")
@@ -105,7 +105,7 @@ def raw_trace(answer: Answer) -> str:
     t = answer.trace
     hits = [
         {"rank": i, "chunk": h.chunk.chunk_id, "score": round(h.score, 4), "dense": round(h.dense, 4), "bm25": round(h.lexical, 3), "rrf": round(h.fused, 5),
-         "sentence": round(h.sentence, 4), "faq": round(h.faq, 4)}
+         "sentence": round(h.sentence_score, 4), "faq": round(h.faq_score, 4)}
         for i, h in enumerate(t.hits[:10], start=1)
     ]  # fmt: skip
     data = {"route": answer.route, "signals": list(answer.signals), "retrieval_query": t.retrieval_query, "condensed": t.condensed,
@@ -182,9 +182,9 @@ def gaps_of(turns: Sequence[Turn], low_score: float = LOW_CONFIDENCE_SCORE) -> l
     passage scored under `low_score`. Crisis, emergency, social and invalid turns are not content gaps."""
     found = []
     for t in turns:
-        if not t.question.strip() or t.route in ("crisis", "emergency", "social", "invalid_input"):
+        if not t.question.strip() or t.route not in CONTENT:
             continue
-        if t.route in ("not_found", "out_of_scope"):
+        if t.route in ABSTAINING:
             found.append(Gap(t.question, "declined", t))
         elif t.feedback == -1:
             found.append(Gap(t.question, "marked unhelpful", t))

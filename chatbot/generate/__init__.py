@@ -2,6 +2,6 @@
 a grounding guard decides which of its sentences survive. It never decides facts, routes or safety."""
 
 from chatbot.generate.base import GeneratorConfig, GeneratorError, PassageText, make_generator
-from chatbot.generate.guard import GroundingGuard, GuardResult
+from chatbot.generate.guard import GroundingGuard, GuardResult, resting_on
 
-__all__ = ["GeneratorConfig", "GeneratorError", "GroundingGuard", "GuardResult", "PassageText", "make_generator"]
+__all__ = ["GeneratorConfig", "GeneratorError", "GroundingGuard", "GuardResult", "PassageText", "make_generator", "resting_on"]

@@ -121,6 +121,20 @@ class GroundingGuard:
         return ""
 
 
+def resting_on(kept: Sequence[str], number: int, sentences: Sequence[str]) -> list[str]:
+    """The passage's sentences that the kept sentences citing passage `number` rest on: for each such sentence, the
+    passage sentence sharing the most terms with it (the first on a tie); each once, in reading order.
+    `kept`: GuardResult.kept (citations as the model wrote them); `sentences`: the passage's sentences."""
+    chosen: set[int] = set()
+    for sentence in kept:
+        if number not in {int(n) for n in _CITE.findall(sentence)}:
+            continue
+        mine = terms(_CITE.sub("", sentence))
+        if sentences:
+            chosen.add(max(range(len(sentences)), key=lambda i: len(mine & terms(sentences[i]))))
+    return [sentences[i] for i in sorted(chosen)]
+
+
 def _contains(source: str, number: str) -> bool:
     number = number.strip().lower().rstrip("%").replace(",", "")
     text = source.lower().replace(",", "")

@@ -5,49 +5,9 @@ Every surface renders these same parts: the CLI and the JSON API as text, the we
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from chatbot.safety import messages as m
-from chatbot.types import Citation, Route
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """A reply in its parts, in the order the person sees them."""
-
-    crisis_card: str  # the full card on a crisis turn, the short one (with a caring line) on every later turn, else ""
-    body: str
-    citations: tuple[Citation, ...]
-    disclaimer: str  # the short standing disclaimer: not medical advice, AI disclosure with the way to a human, 988
-    disclaimer_full: str = m.DISCLAIMER_FULL  # the same at length, one click away (API field `disclaimer_full`)
-    emergency_first: bool = False  # a bystander's or body emergency: the 911 card (the body) comes before any crisis card
-
-    @property
-    def crisis_resources(self) -> bool:
-        return bool(self.crisis_card)
-
-    @property
-    def text(self) -> str:
-        sources = sources_block(self.citations) if self.citations else ""
-        if self.emergency_first:
-            parts = [self.body.strip(), self.crisis_card, sources, self.disclaimer]
-        else:
-            parts = [self.crisis_card, self.body.strip(), sources, self.disclaimer]
-        return "\n\n".join(p for p in parts if p)
-
-    @property
-    def full_card(self) -> bool:
-        """Is the crisis card the full one (the first crisis turn of a conversation)?"""
-        return self.crisis_card == m.CRISIS_CARD
-
-
-def citation_label(citation: Citation) -> str:
-    return f"{citation.title} — {citation.section}" if citation.section else citation.title
-
-
-def sources_block(citations: Sequence[Citation]) -> str:
-    lines = [f"[{i}] {citation_label(c)}: {c.url}" for i, c in enumerate(citations, start=1)]
-    return "\n".join([m.SOURCES_HEADING, *lines])
+from chatbot.types import Citation, Envelope, Route
 
 
 def wrap(route: Route, body: str, citations: Sequence[Citation], crisis_active: int, turn: int = 0, crisis_too: bool = False) -> Envelope:
