@@ -32,9 +32,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def database_errors(context: str = "", also: tuple[type[Exception], ...] = ()) -> Iterator[None]:
     """The one place a database error becomes the package's error: a SQLAlchemyError (or one of `also`)
     raised in the block is raised again as StoreError, its message prefixed with `context` if given."""
+    caught: tuple[type[Exception], ...] = (SQLAlchemyError, *also)
     try:
         yield
-    except (SQLAlchemyError, *also) as exc:
+    except caught as exc:
         raise StoreError(f"{context}: {exc}" if context else str(exc)) from exc
 
 
