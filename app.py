@@ -1,6 +1,7 @@
 """Soft Reboot patient FAQ assistant: the command line (`ingest`, `ask`, `serve`).
 
-Thin wiring: parse arguments, build objects from Settings, turn errors into friendly messages.
+Thin wiring: parse arguments, build objects from Settings; expected errors become one friendly line
+and a non-zero exit code in one place (`cli.errors`), never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from cli.errors import at_the_edge
 from settings import Settings
 
 log = logging.getLogger("softreboot")
@@ -25,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return at_the_edge(args.command, lambda: args.func(args, _settings(args)))
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The environment's settings (pydantic's ValidationError for a bad SOFTREBOOT_* value), overridden by the flags."""
     settings = Settings()
     if args.data_dir is not None:
         settings.data_dir = args.data_dir
@@ -32,17 +39,36 @@ def main(argv: list[str] | None = None) -> int:
         settings.generator = args.generator
     if getattr(args, "generator_model", None):
         settings.generator_model = args.generator_model
-    return int(args.func(args, settings))
+    return settings
+
+
+def _default(field: str) -> str:
+    """'$SOFTREBOOT_FIELD or <the default in Settings>' for a flag's help: each default is written once, in settings.py."""
+    return f"${Settings.model_config['env_prefix']}{field.upper()} or {Settings.model_fields[field].default}"
+
+
+def _port(text: str) -> int:
+    """argparse type: a TCP port (1-65535)."""
+    port = int(text) if text.isdecimal() else 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port (1-65535)")
+    return port
+
+
+def _days(text: str) -> int:
+    """argparse type: a number of days, 0 or more (a negative retention would delete every turn)."""
+    days = int(text) if text.isdecimal() else -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of days (0 or more)")
+    return days
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=None, help="where all state lives (default: $SOFTREBOOT_DATA_DIR or ./var)")
+    common.add_argument("--data-dir", type=Path, default=None, help=f"where all state lives (default: {_default('data_dir')})")
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     generation = argparse.ArgumentParser(add_help=False)
-    generation.add_argument(
-        "--generator", choices=["extractive", "openai", "llamacpp"], help="who phrases answers (default $SOFTREBOOT_GENERATOR or extractive)"
-    )
+    generation.add_argument("--generator", choices=["extractive", "openai", "llamacpp"], help=f"who phrases answers (default {_default('generator')})")
     generation.add_argument("--generator-model", metavar="PATH_OR_NAME", help="GGUF path (llamacpp) or model name (openai)")
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,15 +87,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     serve = commands.add_parser("serve", parents=[common, generation], help="serve the patient chat, the staff console and the JSON API")
-    serve.add_argument("--host", help="bind address (default $SOFTREBOOT_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default $SOFTREBOOT_PORT or 8000)")
+    serve.add_argument("--host", help=f"bind address (default {_default('host')})")
+    serve.add_argument("--port", type=_port, help=f"port (default {_default('port')})")
     serve.set_defaults(func=cmd_serve)
 
     hashpw = commands.add_parser("hash-password", parents=[common], help="print the scrypt hash of a staff password (read from stdin)")
     hashpw.set_defaults(func=cmd_hash_password)
 
     purge = commands.add_parser("purge", parents=[common], help="delete stored conversations older than the retention period")
-    purge.add_argument("--days", type=int, help="retention in days (default $SOFTREBOOT_RETENTION_DAYS or 90)")
+    purge.add_argument("--days", type=_days, help=f"retention in days (default {_default('retention_days')})")
     purge.set_defaults(func=cmd_purge)
 
     export = commands.add_parser("export", parents=[common], help="export stored (redacted) conversations, crisis turns flagged")
@@ -90,23 +116,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     from cli.ask import answer_lines, print_answer
     from cli.wiring import load_assistant
-    from index import IndexStoreError
 
     if (args.question is None) == (args.jsonl is None):
         print("ask: give either a QUESTION or --jsonl FILE", file=sys.stderr)
         return 2
-    from chatbot.generate import GeneratorError
-    from chatbot.rerank import RerankerError
-    from chatbot.safety.messages import DISCLAIMER
-
-    try:
-        assistant = load_assistant(settings)
-    except (IndexStoreError, OSError) as exc:
-        print(f"ask: cannot load the index: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
-        return 1
-    except (GeneratorError, RerankerError) as exc:
-        print(f"ask: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
-        return 2
+    assistant = load_assistant(settings)  # IndexStoreError, GeneratorError, RerankerError: said by cli.errors
     if args.question is not None:
         print_answer(assistant.safe_ask(args.question), args.json)
         return 0

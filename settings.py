@@ -9,6 +9,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conversations.buffered import MAX_BUFFER
+from conversations.redact import DEFAULT_REDACTION
+
 PROJECT_DIR = Path(__file__).resolve().parent
 SAMPLE_FEED = PROJECT_DIR / "data" / "sample-feed.xml"
 
@@ -42,7 +45,7 @@ class Settings(BaseSettings):
 
     # serving
     host: str = Field("127.0.0.1", description="Bind address of `serve` (0.0.0.0 to listen on every interface).")
-    port: int = Field(8000, description="Port of `serve`.")
+    port: int = Field(8000, ge=1, le=65535, description="Port of `serve`.")
     embed_origins: list[str] = Field(
         ["http://localhost:*", "http://127.0.0.1:*"],
         description="Sites allowed to frame the patient chat (CSP frame-ancestors), besides the app's own origin (JSON list).",
@@ -58,9 +61,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the conversation store; unset: SQLite (WAL) at DATA_DIR/conversations.db. PostgreSQL for several replicas."
     )
-    redaction: str = Field("presidio", description="How patient messages are redacted before storing: presidio, patterns, or none.")
-    retention_days: int = Field(90, description="Conversations older than this are deleted by `app.py purge` (and daily by `serve`).")
-    store_buffer: int = Field(10_000, description="Writes kept in memory while the database is unavailable; beyond this the oldest is dropped.")
+    redaction: str = Field(DEFAULT_REDACTION, description="How patient messages are redacted before storing: presidio, patterns, or none.")
+    retention_days: int = Field(90, ge=0, description="Conversations older than this are deleted by `app.py purge` (and daily by `serve`).")
+    store_buffer: int = Field(MAX_BUFFER, description="Writes kept in memory while the database is unavailable; beyond this the oldest is dropped.")
 
     # operations
     index_poll_s: float = Field(10.0, description="How often `serve` checks for a newly published index version (replicas pick it up).")

@@ -1,4 +1,7 @@
-"""`app.py ask`: one question (text or --json), or a JSONL file streamed one answer per line."""
+"""`app.py ask`: one question (text or --json), or a JSONL file streamed one answer per line.
+
+Each line is validated exactly as the JSON API validates its body (`web.contract`): a line the API
+would answer with 422 gets an invalid_input object here."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from chatbot.assistant import Assistant
-from chatbot.types import Answer
+from chatbot.types import Answer, Message
+from web.contract import AskRequest, parse_ask_request
 
 MAX_LINE_CHARS = 100_000
 
@@ -25,33 +29,32 @@ def answer_lines(assistant: Assistant, lines: Iterable[str]) -> Iterator[dict[st
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        request, problem = parse_line(line)
-        if problem:
+        request, data, problem = parse_line(line)
+        if request is None:
             answer = assistant.safe_ask("")  # the envelope-carrying invalid_input reply
-            yield {**answer.to_contract(request.get("id")), "question": request.get("question", ""), "error": f"line {number}: {problem}"}
+            yield {**answer.to_contract(_echo(data, "id")), "question": _echo(data, "question") or "", "error": f"line {number}: {problem}"}
             continue
-        answer = assistant.safe_ask(request["question"], request.get("history") or [])
-        yield answer.to_contract(request.get("id"))
+        history = [Message(role=h.role, content=h.content) for h in request.history]
+        yield assistant.safe_ask(request.question, history).to_contract(request.id)
 
 
-def parse_line(line: str) -> tuple[dict[str, Any], str]:
+def parse_line(line: str) -> tuple[AskRequest | None, object, str]:
+    """(the request, the line's JSON, "") for a valid line, else (None, whatever was parsed, what is wrong).
+    Valid means what the JSON API accepts (`web.contract`)."""
     if len(line) > MAX_LINE_CHARS:
-        return {}, f"line longer than {MAX_LINE_CHARS:,} characters"
+        return None, None, f"line longer than {MAX_LINE_CHARS:,} characters"
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        return {}, f"not JSON ({exc.msg})"
-    if not isinstance(data, dict):
-        return {}, "expected a JSON object"
-    ident = data.get("id")
-    request = {"id": None if ident is None else str(ident)}
-    question = data.get("question")
-    if not isinstance(question, str):
-        return request, '"question" must be a string'
-    history = data.get("history") or []
-    if not isinstance(history, list) or not all(_is_message(m) for m in history):
-        return {**request, "question": question}, '"history" must be a list of {"role": "user"|"assistant", "content": string}'
-    return {**request, "question": question, "history": history}, ""
+        return None, None, f"not JSON ({exc.msg})"
+    request, problems = parse_ask_request(data)
+    return request, data, "; ".join(problems)
+
+
+def _echo(data: object, key: str) -> str | None:
+    """A bad line's `id` and `question`, echoed when they are strings (so the output still lines up with the input)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _is_message(m: object) -> bool:

@@ -8,15 +8,19 @@ import sys
 
 from tqdm import tqdm
 
+from cli.errors import EXIT_FAILED
 from cli.wiring import index_store, ingest_options, resolve_sources
-from index import STAGE_UNITS, Embedder, IndexStoreError, IngestReport, run_ingest
-from ingest import IngestError
+from index import STAGE_UNITS, Embedder, IngestReport, run_ingest
 from settings import Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_PARTIAL = 0, 3
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_PARTIAL", "ingest_command"]
 
 
 def ingest_command(settings: Settings, sources: list[str], keep_missing: bool = False, show_progress: bool = True, embedder: Embedder | None = None) -> int:
+    """Ingest `sources` (default: the configured feeds) into a new index version; EXIT_OK, or EXIT_PARTIAL
+    when a source failed or was read partly. Nothing usable read raises IngestError, a locked or unusable
+    data directory IndexStoreError (`cli.errors` turns both into "ingest failed: ..." and EXIT_FAILED)."""
     bar: tqdm | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -34,9 +38,6 @@ def ingest_command(settings: Settings, sources: list[str], keep_missing: bool = 
 
     try:
         report = run_ingest(resolve_sources(sources, settings), index_store(settings), embedder or Embedder(), ingest_options(settings, keep_missing), progress)
-    except (IngestError, IndexStoreError) as exc:
-        print(f"ingest failed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     finally:
         if bar is not None:
             bar.close()

@@ -42,7 +42,7 @@ def purge_daily(service: ChatService, retention_days: int) -> None:
     def loop() -> None:
         while True:
             try:
-                removed = service.store.purge(retention_days)  # type: ignore[attr-defined]
+                removed = service.store.purge(retention_days)
                 log.info("retention purge", extra={"removed_turns": removed, "retention_days": retention_days})
             except Exception:
                 log.exception("retention purge failed")
@@ -66,22 +66,14 @@ def staff_credentials(settings: Settings) -> StaffCredentials | None:
 
 
 def serve_command(settings: Settings) -> int:
-    from chatbot.rerank import RerankerError
-    from chatbot.safety.messages import DISCLAIMER
-    from index import IndexStoreError
-
+    """Load the model and the index, then serve until stopped. An index that cannot be loaded
+    (IndexStoreError), a cross-encoder whose files are missing or altered (RerankerError) or an unusable
+    database URL (StoreError) is raised before anything listens: `cli.errors` says it in one line."""
     configure_json_logging()
-    try:
-        service = build_service(settings)
-    except (IndexStoreError, OSError) as exc:  # e.g. every index version corrupt: say so, no traceback
-        print(f"serve: cannot load an index from {settings.data_dir}: {exc}\nRe-run `python app.py ingest`.\n\n{DISCLAIMER}", file=sys.stderr)
-        return 1
-    except RerankerError as exc:  # the cross-encoder's files are missing or altered: refuse to start, say how to fix it
-        print(f"serve: {exc}\n\n{DISCLAIMER}", file=sys.stderr)
-        return 2
+    service = build_service(settings)
     service.watch_index(settings.index_poll_s)
     purge_daily(service, settings.retention_days)
-    app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings), max_chars=settings.max_question_chars)
+    app = create_app(service, embed_origins=settings.embed_origins, staff=staff_credentials(settings))  # the chat box's limit: the assistant's
     print(f"serving on http://{settings.host}:{settings.port}/chat/ (index {service.assistant.version.name})", file=sys.stderr)
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)

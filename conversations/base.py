@@ -7,10 +7,6 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 
-class StoreError(Exception):
-    """The store cannot be read or written (database down, locked, full)."""
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -78,5 +74,11 @@ class ConversationStore(Protocol):
 
     def crisis_counts_by_week(self) -> list[tuple[str, int]]:
         """(ISO week such as 2026-W48, number of crisis referrals), most recent first."""
+
+    def export(self) -> list[Turn]:
+        """Every stored turn, oldest first (the staff export and the content gaps read it)."""
+
+    def purge(self, older_than_days: int, now: datetime | None = None) -> int:
+        """Delete turns older than `older_than_days` days before `now` (default: now); returns how many."""
 
     def healthy(self) -> tuple[bool, str]: ...

@@ -9,8 +9,8 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from conversations.base import ConversationStore, ConversationSummary, CrisisReview, Turn
@@ -25,8 +25,14 @@ class _Op:
     payload: Any
 
 
+MAX_BUFFER = 10_000  # writes kept while the database is unavailable (Settings.store_buffer's default)
+
+
 class BufferedStore:
-    def __init__(self, inner: ConversationStore, redactor: Redactor | None = None, max_buffer: int = 10_000, retry_s: float = 2.0) -> None:
+    """A ConversationStore whose writes are redacted and queued (at most `max_buffer`, then the oldest
+    is dropped and counted) and written by a background thread; reads go to `inner`."""
+
+    def __init__(self, inner: ConversationStore, redactor: Redactor | None = None, max_buffer: int = MAX_BUFFER, retry_s: float = 2.0) -> None:
         self.inner = inner
         self.redactor = redactor or NoRedactor()
         self.max_buffer = max_buffer
@@ -149,5 +155,8 @@ class BufferedStore:
             return False, f"{state}; last error: {self.last_error}"
         return ok, state
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        return getattr(self.inner, name)  # export, purge: passed through
+    def export(self) -> list[Turn]:
+        return self.inner.export()  # turns still waiting in the buffer are not in it yet
+
+    def purge(self, older_than_days: int, now: datetime | None = None) -> int:
+        return self.inner.purge(older_than_days, now)

@@ -18,12 +18,20 @@ import re
 import threading
 from typing import Any, Protocol
 
+from chatbot.safety.messages import CLINIC_EMAIL, CLINIC_PHONE
 from conversations import lexicon
 
 log = logging.getLogger(__name__)
 
+
+def _phone_spellings(phone: str) -> tuple[str, ...]:
+    """650-419-3330, (650) 419-3330 and 6504193330 for a North American number written as in messages.py."""
+    digits = re.sub(r"\D", "", phone)
+    return phone, f"({digits[:3]}) {digits[3:6]}-{digits[6:]}", digits
+
+
 # the clinic's own contact details and the crisis lines are not personal information
-KEEP = ("650-419-3330", "(650) 419-3330", "6504193330", "hello@softrebootwellness.com", "988", "741741", "911", "1-800-222-1222")
+KEEP = (*_phone_spellings(CLINIC_PHONE), CLINIC_EMAIL, "988", "741741", "911", "1-800-222-1222")
 _KEEP = re.compile("|".join(rf"(?<![\w-]){re.escape(k)}(?![\w-])" for k in KEEP), re.I)
 NAMES = ("PERSON",)
 
@@ -125,7 +133,10 @@ def _kept(found: str, entity: str) -> bool:
     return entity in NAMES and lexicon.is_clinic_term(found)
 
 
-def make_redactor(kind: str = "presidio") -> Redactor:
+DEFAULT_REDACTION = "presidio"  # Settings.redaction's default
+
+
+def make_redactor(kind: str = DEFAULT_REDACTION) -> Redactor:
     """`presidio` (falls back to patterns if its model cannot load), `patterns`, or `none` (store text as typed)."""
     if kind == "none":
         return NoRedactor()

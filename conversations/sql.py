@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from conversations.base import ConversationSummary, CrisisReview, StoreError, Turn
+from conversations.base import ConversationSummary, CrisisReview, Turn
+from conversations.errors import StoreError
 from conversations.memory import iso_week
 from conversations.schema import crisis_reviews, crisis_weekly, turns
 
@@ -25,7 +28,24 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+@contextmanager
+def database_errors(context: str = "", also: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """The one place a database error becomes the package's error: a SQLAlchemyError (or one of `also`)
+    raised in the block is raised again as StoreError, its message prefixed with `context` if given."""
+    caught: tuple[type[Exception], ...] = (SQLAlchemyError, *also)
+    try:
+        yield
+    except caught as exc:
+        raise StoreError(f"{context}: {exc}" if context else str(exc)) from exc
+
+
 def make_engine(url: str) -> Engine:
+    """An engine for `url` (nothing is connected yet). Raises StoreError for a URL SQLAlchemy cannot use."""
+    with database_errors("cannot use the conversation database URL", also=(ImportError,)):  # ImportError: its driver is not installed
+        return _make_engine(url)
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False}, pool_pre_ping=True)
 
@@ -58,7 +78,7 @@ class SqlStore:
 
     def __init__(self, url: str, run_migrations: bool = True, wait_for_database: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url)  # StoreError for an unusable URL, whatever `wait_for_database` says
         self.recreated_at: datetime | None = None
         self.unprepared = ""  # why the database could not be prepared yet ("" once it is)
         if run_migrations:
@@ -73,14 +93,15 @@ class SqlStore:
     def _prepare(self) -> None:
         path = self._sqlite_file()
         try:
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # owner-only: SQLite gives its -wal and -shm files the database file's mode
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            migrate(self.engine)
-        except (SQLAlchemyError, OSError) as exc:
+            with database_errors("cannot prepare the conversation database", also=(OSError,)):
+                if path is not None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    # owner-only: SQLite gives its -wal and -shm files the database file's mode
+                    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+                migrate(self.engine)
+        except StoreError:
             self.engine.dispose()
-            raise StoreError(f"cannot prepare the conversation database: {exc}") from exc
+            raise
 
     def _ensure_prepared(self) -> None:
         if self.unprepared:
@@ -105,10 +126,8 @@ class SqlStore:
         log.error("conversation database %s is gone: creating a new, empty one", path)
         self.engine.dispose()
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
+        with database_errors(f"cannot recreate {path}"):
             migrate(self.engine)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot recreate {path}: {exc}") from exc
         self.recreated_at = datetime.now(UTC)
 
     def record_turn(self, turn: Turn) -> str:
@@ -128,14 +147,11 @@ class SqlStore:
             "feedback": turn.feedback,
             "top_score": turn.top_score,
         }
-        try:
-            with self.engine.begin() as db:
-                db.execute(insert(turns).values(**row))
-                if turn.crisis:
-                    db.execute(insert(crisis_reviews).values(turn_id=turn.id, conversation_id=turn.conversation_id, created_at=turn.created_at))
-                    db.execute(self._count_week(iso_week(turn)))
-        except SQLAlchemyError as exc:
-            raise StoreError(str(exc)) from exc
+        with database_errors(), self.engine.begin() as db:
+            db.execute(insert(turns).values(**row))
+            if turn.crisis:
+                db.execute(insert(crisis_reviews).values(turn_id=turn.id, conversation_id=turn.conversation_id, created_at=turn.created_at))
+                db.execute(self._count_week(iso_week(turn)))
         return turn.id
 
     def _count_week(self, week: str) -> Any:
@@ -148,19 +164,13 @@ class SqlStore:
 
     def _write(self, statement: Any) -> None:
         self._ensure_prepared()
-        try:
-            with self.engine.begin() as db:
-                db.execute(statement)
-        except SQLAlchemyError as exc:
-            raise StoreError(str(exc)) from exc
+        with database_errors(), self.engine.begin() as db:
+            db.execute(statement)
 
     def _read(self, statement: Any) -> list[Any]:
         self._ensure_prepared()
-        try:
-            with self.engine.connect() as db:
-                return list(db.execute(statement))
-        except SQLAlchemyError as exc:
-            raise StoreError(str(exc)) from exc
+        with database_errors(), self.engine.connect() as db:
+            return list(db.execute(statement))
 
     def turns(self, conversation_id: str) -> list[Turn]:
         return [_turn(r) for r in self._read(select(turns).where(turns.c.conversation_id == conversation_id).order_by(turns.c.created_at))]
@@ -232,7 +242,7 @@ class SqlStore:
     def purge(self, older_than_days: int, now: datetime | None = None) -> int:
         """Delete turns older than the retention period (their review entries go with them; weekly counts stay)."""
         cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
-        try:
+        with database_errors():
             with self.engine.begin() as db:
                 old = select(turns.c.id).where(turns.c.created_at < cutoff)
                 db.execute(delete(crisis_reviews).where(crisis_reviews.c.turn_id.in_(old)))
@@ -240,9 +250,7 @@ class SqlStore:
             if self.engine.dialect.name == "sqlite":
                 with self.engine.connect() as db:  # the purged text must not live on in the write-ahead log
                     db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            return removed
-        except SQLAlchemyError as exc:
-            raise StoreError(str(exc)) from exc
+        return removed
 
     def healthy(self) -> tuple[bool, str]:
         try:

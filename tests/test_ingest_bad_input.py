@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.errors import at_the_edge
 from cli.ingest import EXIT_FAILED, EXIT_OK, ingest_command
 from index import Embedder, IndexStore
 from settings import Settings
@@ -20,8 +21,9 @@ def fingerprint(data_dir: Path) -> dict[str, str]:
 
 
 def run(data_dir: Path, embedder: Embedder, *sources: str, limits: dict[str, float] | None = None) -> int:
+    """`app.py ingest SOURCES` in process: the command behind the CLI's edge, which turns its errors into a message and an exit code."""
     settings = Settings(data_dir=data_dir, **(limits or {}))
-    return ingest_command(settings, list(sources), show_progress=False, embedder=embedder)
+    return at_the_edge("ingest", lambda: ingest_command(settings, list(sources), show_progress=False, embedder=embedder))
 
 
 def write(tmp_path: Path, name: str, content: bytes) -> str:

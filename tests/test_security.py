@@ -150,3 +150,23 @@ def test_a_crisis_message_with_invalid_utf8_still_gets_the_crisis_card(served: t
     reply = httpx.post(f"{url}/api/ask", content=body, headers={"Content-Type": "application/json"}, timeout=60)
     assert reply.status_code == 200
     assert reply.json()["route"] == "crisis" and reply.json()["crisis_resources"]
+
+
+def test_an_export_while_the_database_is_down_says_so_as_json(assistant: Assistant, sample_data_dir: Path) -> None:
+    """The API edge maps the store's error once: 503 with a plain message and the disclaimer, no stack trace."""
+    from chatbot.safety import messages as m
+    from conversations import StoreError
+
+    service = make_service(assistant, sample_data_dir)
+
+    def down() -> list[Turn]:
+        raise StoreError("(psycopg.OperationalError) connection refused")
+
+    service.store.export = down  # type: ignore[method-assign]
+    with LiveServer(make_app(service)) as server, httpx.Client() as staff:
+        assert login(server.url, client=staff).status_code == 200
+        response = staff.post(f"{server.url}/staff/export.csv", headers={"Origin": server.url})
+    assert response.status_code == 503
+    body = response.json()
+    assert body["error"] == "store_unavailable" and body["disclaimer"] == m.DISCLAIMER
+    assert "psycopg" not in response.text and "Traceback" not in response.text

@@ -216,3 +216,59 @@ def test_a_locked_sqlite_database_does_not_lose_turns(tmp_path: Path) -> None:
     assert store.flush(15)
     assert [t.question for t in store.turns("c")] == ["while locked"]
     store.close()
+
+
+def test_every_database_error_becomes_a_store_error(store: SqlStore) -> None:
+    """Reads, writes and the purge all turn the database's own errors into the package's StoreError."""
+    store.record_turn(turn("c1", "before the tables went"))
+    with store.engine.begin() as db:
+        for table in ("crisis_reviews", "crisis_weekly", "turns", "alembic_version"):  # the next SqlStore migrates afresh
+            db.execute(text(f"DROP TABLE {table}"))
+    calls = {
+        "record_turn": lambda: store.record_turn(turn("c1", "after")),
+        "set_feedback": lambda: store.set_feedback("t", 1),
+        "turns": lambda: store.turns("c1"),
+        "recent_conversations": lambda: store.recent_conversations(),
+        "crisis_turns": lambda: store.crisis_turns(),
+        "crisis_reviews": lambda: store.crisis_reviews(),
+        "mark_reviewed": lambda: store.mark_reviewed("t", "staff"),
+        "unanswered": lambda: store.unanswered(),
+        "crisis_counts_by_week": lambda: store.crisis_counts_by_week(),
+        "export": lambda: store.export(),
+        "purge": lambda: store.purge(1),
+    }
+    not_raised = []
+    for name, call in calls.items():
+        try:
+            call()
+        except StoreError:
+            continue
+        not_raised.append(name)
+    assert not not_raised
+    assert store.healthy()[0] is False
+
+
+def test_a_database_url_that_cannot_be_used_is_a_store_error_even_when_waiting_for_the_database() -> None:
+    for url in ("nonsense://somewhere", "not a url at all"):
+        with pytest.raises(StoreError, match="cannot use the conversation database URL"):
+            SqlStore(url, wait_for_database=True)
+
+
+def test_the_write_buffer_answers_the_whole_store_protocol_itself(tmp_path: Path) -> None:
+    """BufferedStore implements every ConversationStore method (export and purge included) rather than
+    passing unknown names through to the database."""
+    from conversations import ConversationStore, MemoryStore
+
+    wanted = {name for name in vars(ConversationStore) if not name.startswith("_")}
+    assert {"export", "purge"} <= wanted
+    for cls in (BufferedStore, MemoryStore, SqlStore):
+        assert wanted <= set(vars(cls)), f"{cls.__name__} lacks {wanted - set(vars(cls))}"
+    assert "__getattr__" not in vars(BufferedStore)
+    sql = SqlStore(f"sqlite:///{tmp_path / 'c.db'}")
+    sql.record_turn(turn("c1", "old", minutes_ago=3 * 24 * 60))
+    buffered = BufferedStore(sql)
+    try:
+        assert [t.question for t in buffered.export()] == ["old"]
+        assert buffered.purge(1) == 1 and buffered.export() == []
+    finally:
+        buffered.close()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from index import IngestOptions, IngestReport
+from web.errors import IngestFailedError
 
 NICE = 10  # added to the child's niceness: 0 (normal) -> 10, the chat's requests win any contention
 THREADS = 1  # torch/OpenMP threads in the child: one of the machine's cores stays free for the chat
@@ -31,10 +32,6 @@ POLL_S = 0.25
 
 ProgressCallback = Callable[[str, int, int], None]
 WorkerCallback = Callable[[dict[str, int]], None]
-
-
-class IngestFailedError(Exception):
-    """The child reported an error (the message is the child's `str(exc)`), or died without a result."""
 
 
 def _child(sources: list[str], data_dir: str, keep_versions: int, options: IngestOptions, out: Any) -> None:
@@ -69,13 +66,14 @@ def run_ingest_in_child(
     sources: Sequence[str],
     data_dir: Path,
     options: IngestOptions,
-    progress: ProgressCallback | None = None,
-    keep_versions: int = 3,
+    progress: ProgressCallback | None,
+    keep_versions: int,
     timeout_s: float = 3600.0,
     on_worker: WorkerCallback | None = None,
 ) -> IngestReport:
     """Run `index.run_ingest` in a low-priority child process and return its report.
 
+    `keep_versions`: the versions the data directory keeps (the serving IndexStore's own setting).
     Blocks the calling thread (call it from a background thread). `progress(stage, done, total)` is called
     in the caller's process for each stage the child reports; `on_worker({"pid", "nice", "torch_threads"})` once
     the child has lowered its priority. Raises IngestFailedError with the child's message

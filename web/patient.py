@@ -113,7 +113,9 @@ def client_of(request: gr.Request | None) -> str:
     return request.client.host if request is not None and request.client else "unknown"
 
 
-def build_patient_chat(service: ChatService, max_chars: int = 2000) -> gr.Blocks:
+def build_patient_chat(service: ChatService, max_chars: int | None = None) -> gr.Blocks:
+    """The patient chat; the question box takes `max_chars` characters (default: the assistant's own limit)."""
+    max_chars = max_chars or service.assistant.config.max_question_chars
     with gr.Blocks(title=f"{m.CLINIC_NAME} — questions", analytics_enabled=False) as chat:
         gr.HTML(
             f'<header class="sr-header"><h1>Questions for {m.CLINIC_NAME}</h1><p>{m.AI_DISCLOSURE}</p>{contact_line_html()}</header>'

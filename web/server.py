@@ -6,18 +6,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Literal
 
 import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatbot.safety import messages as m
 from chatbot.types import InvalidInput
+from conversations import StoreError
 from web.auth import StaffCredentials
+from web.contract import AskRequest, problems
 from web.guard import Guard, LoginThrottle
 from web.patient import build_patient_chat, patient_head
 from web.render import CSS
@@ -28,18 +28,6 @@ from web.staff_routes import add_staff_routes
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
-
-
-class HistoryItem(BaseModel):
-    role: Literal["user", "assistant"]
-    content: str = Field(max_length=100_000)
-
-
-class AskRequest(BaseModel):
-    question: str = Field(max_length=100_000, description="the message as typed (answers refuse more than the configured limit)")
-    history: list[HistoryItem] = Field(default_factory=list, max_length=200)
-    conversation_id: str | None = Field(default=None, max_length=64)
-    id: str | None = Field(default=None, max_length=200)
 
 
 def error_body(error: str, detail: object) -> dict[str, object]:
@@ -62,8 +50,9 @@ PAGE_POLICY = (
 
 
 def create_app(
-    service: ChatService, *, embed_origins: list[str], staff: StaffCredentials | None, max_chars: int = 2000, throttle: LoginThrottle | None = None
+    service: ChatService, *, embed_origins: list[str], staff: StaffCredentials | None, max_chars: int | None = None, throttle: LoginThrottle | None = None
 ) -> FastAPI:
+    """The served app. `max_chars`: the chat box's limit (default: the assistant's max_question_chars)."""
     app = FastAPI(title="Soft Reboot FAQ assistant", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     chat_policy = frame_ancestors(embed_origins)
 
@@ -86,12 +75,17 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in exc.errors()]
-        return JSONResponse(error_body("invalid_request", problems), status_code=422)
+        return JSONResponse(error_body("invalid_request", problems(exc.errors())), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(error_body("http_error", exc.detail), status_code=exc.status_code)
+
+    @app.exception_handler(StoreError)
+    async def store_unavailable(request: Request, exc: StoreError) -> JSONResponse:
+        # the conversation database is down, locked or full (a staff export): say so, and that it is ours and passing
+        log.warning("conversation store unavailable on %s: %s", request.url.path, str(exc).splitlines()[0][:300] if str(exc) else "")
+        return JSONResponse(error_body("store_unavailable", "the conversation database is unavailable; try again shortly"), status_code=503)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

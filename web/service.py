@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,8 @@ from chatbot.types import Answer, Message
 from conversations import ConversationStore, Turn
 from index import IndexStore, IndexStoreError, IngestOptions, IngestReport
 from ingest import IngestError
-from web.ingest_worker import IngestFailedError, run_ingest_in_child
+from web.errors import IngestFailedError
+from web.ingest_worker import run_ingest_in_child
 from web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -207,6 +208,3 @@ class ChatService:
 
 def new_conversation_id() -> str:
     return uuid.uuid4().hex
-
-
-ServiceFactory = Callable[[], ChatService]

@@ -130,42 +130,18 @@ def _conversations_tab(service: ChatService) -> None:
     ids = gr.State({"crisis": [], "conversations": [], "turn": ""})
 
     def load() -> tuple[Any, ...]:
-        store = service.store
-        summaries = store.recent_conversations(100)
-        reviews = store.crisis_reviews(100)
-        rows = [
-            ["CRISIS" if s.crisis_turns else "", s.last_at.strftime("%Y-%m-%d %H:%M"), s.turns, s.first_question[:200], s.thumbs_up, s.thumbs_down]
-            for s in summaries
-        ]
-        crisis = [
-            [r.turn.created_at.strftime("%Y-%m-%d %H:%M"), r.turn.question[:300], ", ".join(r.turn.signals)[:200], _reviewed(r.reviewed_at, r.reviewed_by)]
-            for r in reviews
-        ]
-        state = {"crisis": [(r.turn.id, r.turn.conversation_id) for r in reviews], "conversations": [s.conversation_id for s in summaries], "turn": ""}
-        return [list(w) for w in service.store.crisis_counts_by_week()], crisis, rows, state, gr.Button(interactive=False)
-
-    def open_conversation(conversation_id: str, highlight: str = "") -> str:
-        feedback = {1: "👍 helpful", -1: "👎 unhelpful"}
-        parts = []
-        for t in service.store.turns(conversation_id):
-            mark_ = " st-highlight" if t.id == highlight else ""
-            extra = f" · {feedback[t.feedback]}" if t.feedback in feedback else ""
-            parts.append(
-                f"<article class='st-turn{mark_}'><p class='st-meta'>{t.created_at.strftime('%Y-%m-%d %H:%M:%S')} · {esc(t.route)}{extra}</p>"
-                f"<p><strong>Patient:</strong> {esc(t.question)}</p><details><summary>The reply</summary><p>{esc(t.answer)}</p></details></article>"
-            )
-        return "<h2>Conversation</h2>" + ("".join(parts) or "<p>No turns stored for this conversation.</p>")
+        return _conversation_lists(service)
 
     def pick_crisis(state: dict[str, Any], event: gr.SelectData) -> tuple[Any, ...]:
-        row = event.index[0] if isinstance(event.index, list | tuple) else event.index
-        if not isinstance(row, int) or row >= len(state["crisis"]):
+        row = _row(event)
+        if row is None or row >= len(state["crisis"]):
             return gr.skip(), state, gr.skip()
         turn_id, conversation_id = state["crisis"][row]
-        return open_conversation(conversation_id, turn_id), {**state, "turn": turn_id}, gr.Button(interactive=True)
+        return _conversation_html(service, conversation_id, turn_id), {**state, "turn": turn_id}, gr.Button(interactive=True)
 
     def pick_conversation(state: dict[str, Any], event: gr.SelectData) -> Any:
-        row = event.index[0] if isinstance(event.index, list | tuple) else event.index
-        return open_conversation(state["conversations"][row]) if isinstance(row, int) and row < len(state["conversations"]) else gr.skip()
+        row = _row(event)
+        return _conversation_html(service, state["conversations"][row]) if row is not None and row < len(state["conversations"]) else gr.skip()
 
     def mark_reviewed(state: dict[str, Any], request: gr.Request) -> tuple[Any, ...]:
         if not state.get("turn"):
@@ -179,6 +155,44 @@ def _conversations_tab(service: ChatService) -> None:
     crisis_list.select(pick_crisis, ids, [opened, ids, mark])
     conversations.select(pick_conversation, ids, opened)
     mark.click(mark_reviewed, ids, [marked, *outputs])
+
+
+def _conversation_lists(service: ChatService) -> tuple[Any, ...]:
+    """The Conversations tab's tables (weekly counts, crisis turns, recent conversations), the rows' ids
+    for clicks, and the "mark reviewed" button disabled until a crisis turn is opened."""
+    store = service.store
+    summaries = store.recent_conversations(100)
+    reviews = store.crisis_reviews(100)
+    rows = [
+        ["CRISIS" if s.crisis_turns else "", s.last_at.strftime("%Y-%m-%d %H:%M"), s.turns, s.first_question[:200], s.thumbs_up, s.thumbs_down]
+        for s in summaries
+    ]
+    crisis = [
+        [r.turn.created_at.strftime("%Y-%m-%d %H:%M"), r.turn.question[:300], ", ".join(r.turn.signals)[:200], _reviewed(r.reviewed_at, r.reviewed_by)]
+        for r in reviews
+    ]
+    state = {"crisis": [(r.turn.id, r.turn.conversation_id) for r in reviews], "conversations": [s.conversation_id for s in summaries], "turn": ""}
+    return [list(w) for w in store.crisis_counts_by_week()], crisis, rows, state, gr.Button(interactive=False)
+
+
+def _conversation_html(service: ChatService, conversation_id: str, highlight: str = "") -> str:
+    """One stored conversation, turn by turn, the turn `highlight` marked."""
+    feedback = {1: "👍 helpful", -1: "👎 unhelpful"}
+    parts = []
+    for t in service.store.turns(conversation_id):
+        mark_ = " st-highlight" if t.id == highlight else ""
+        extra = f" · {feedback[t.feedback]}" if t.feedback in feedback else ""
+        parts.append(
+            f"<article class='st-turn{mark_}'><p class='st-meta'>{t.created_at.strftime('%Y-%m-%d %H:%M:%S')} · {esc(t.route)}{extra}</p>"
+            f"<p><strong>Patient:</strong> {esc(t.question)}</p><details><summary>The reply</summary><p>{esc(t.answer)}</p></details></article>"
+        )
+    return "<h2>Conversation</h2>" + ("".join(parts) or "<p>No turns stored for this conversation.</p>")
+
+
+def _row(event: gr.SelectData) -> int | None:
+    """The clicked table row, or None when Gradio reports no row."""
+    row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+    return row if isinstance(row, int) else None
 
 
 def _reviewed(at: Any, by: str) -> str:
@@ -196,7 +210,7 @@ def _gaps_tab(service: ChatService) -> None:
 
     def load() -> tuple[Any, ...]:
         assistant = service.assistant
-        turns = service.store.export()[-GAP_WINDOW:]  # type: ignore[attr-defined]
+        turns = service.store.export()[-GAP_WINDOW:]
         gaps = gaps_of(turns)
         if not gaps:
             return "<p>No content gaps in the stored conversations.</p>", []

@@ -44,7 +44,7 @@ def add_staff_routes(app: FastAPI, service: ChatService) -> None:
 
         if _session(app, request) is None:
             return JSONResponse(error_body("unauthorized", "sign in to the staff console first"), status_code=401)
-        turns = service.store.export()  # type: ignore[attr-defined]
+        turns = service.store.export()
         text = export_csv(turns) if kind == "csv" else export_json(turns)
         media = "text/csv" if kind == "csv" else "application/json"
         headers = {"Content-Disposition": f'attachment; filename="conversations.{kind}"', "Cache-Control": "no-store"}
