@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chatbot.assistant import Assistant
+from chatbot.safety import messages as m
 from web.render import answer_html, esc, user_html
 
 TRICKS = [
@@ -35,19 +36,11 @@ def test_only_citation_and_contact_links_are_rendered(assistant: Assistant) -> N
     assert 'class="sr-disclaimer"' in html and "automated assistant" in html
 
 
-def test_a_full_disclaimer_carried_apart_is_one_click_away(assistant: Assistant) -> None:
-    """Item 5's short envelope: when an answer carries the full disclaimer apart from the short one it shows, the
-    chat puts it behind "About this assistant"; when it does not, the reply is rendered as it is."""
-    import dataclasses
-
-    answer = assistant.ask("What is SGB?")
-    assert "<details" not in answer_html(answer)
-
-    @dataclasses.dataclass(frozen=True)
-    class ShortEnvelope(type(answer.envelope)):  # type: ignore[misc]
-        full_disclaimer: str = ""
-
-    fields = {f.name: getattr(answer.envelope, f.name) for f in dataclasses.fields(answer.envelope)}
-    short = dataclasses.replace(answer, envelope=ShortEnvelope(**fields, full_disclaimer="The whole disclaimer <b>here</b>."))
-    html = answer_html(short)
-    assert '<details class="sr-about"><summary>About this assistant</summary>' in html and "The whole disclaimer &#60;b&#62;here" in html
+def test_every_reply_has_the_full_disclaimer_one_click_away(assistant: Assistant) -> None:
+    """Item 5's short envelope: the standing disclaimer is short, the full one is behind "About this assistant" in
+    every reply the chat shows (answers, refusals, the crisis card), escaped."""
+    for question in ("What is SGB?", "Do you take Aetna insurance?", "i want to end my life"):
+        answer = assistant.ask(question)
+        html = answer_html(answer)
+        assert '<details class="sr-about"><summary>About this assistant</summary>' in html, question
+        assert esc(m.MEDICAL_DISCLAIMER_FULL) in html and esc(answer.envelope.disclaimer) in html

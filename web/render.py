@@ -88,7 +88,7 @@ def answer_html(answer: Answer, body: str | None = None) -> str:
         )
         out.append(f'<div class="sr-sources"><span>{esc(m.SOURCES_HEADING)}</span><ol>{links}</ol></div>')
     out.append(f'<p class="sr-disclaimer">{esc(envelope.disclaimer)}</p>')
-    full = getattr(envelope, "full_disclaimer", "") or getattr(answer, "full_disclaimer", "")
+    full = envelope.disclaimer_full
     if full and full != envelope.disclaimer:  # a short standing envelope, with the whole text one click away
         out.append(f'<details class="sr-about"><summary>About this assistant</summary><p>{esc(full)}</p></details>')
     out.append("</div>")
