@@ -9,8 +9,13 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chatbot.types import MAX_QUESTION_CHARS
 from conversations.buffered import MAX_BUFFER
 from conversations.redact import DEFAULT_REDACTION
+from ingest import ChunkingConfig, FetchLimits
+from ingest.feed import DEFAULT_MAX_PAGES
+
+_CHUNKING, _LIMITS = ChunkingConfig(), FetchLimits()  # the packages' own defaults, written once there
 
 PROJECT_DIR = Path(__file__).resolve().parent
 SAMPLE_FEED = PROJECT_DIR / "data" / "sample-feed.xml"
@@ -24,15 +29,15 @@ class Settings(BaseSettings):
 
     # ingest and index
     index_factory: str = Field("Flat", description="FAISS index_factory string (inner product). 'Flat' is exact; 'HNSW32' for very large sites.")
-    chunk_max_tokens: int = Field(170, description="Upper bound of a chunk's text in cl100k tokens.")
-    chunk_overlap_tokens: int = Field(40, description="Sentences repeated between consecutive chunks, up to this many tokens.")
-    fetch_timeout_s: float = Field(20.0, description="Timeout for each feed request and for its whole download.")
-    fetch_max_bytes: int = Field(20 * 1024 * 1024, description="Largest feed page accepted, in bytes.")
-    feed_max_pages: int = Field(100, description="Most WordPress feed pages (?paged=N) followed per source.")
+    chunk_max_tokens: int = Field(_CHUNKING.max_tokens, description="Upper bound of a chunk's text in cl100k tokens.")
+    chunk_overlap_tokens: int = Field(_CHUNKING.overlap_tokens, description="Sentences repeated between consecutive chunks, up to this many tokens.")
+    fetch_timeout_s: float = Field(_LIMITS.timeout_s, description="Timeout for each feed request and for its whole download.")
+    fetch_max_bytes: int = Field(_LIMITS.max_bytes, description="Largest feed page accepted, in bytes.")
+    feed_max_pages: int = Field(DEFAULT_MAX_PAGES, description="Most WordPress feed pages (?paged=N) followed per source.")
     keep_versions: int = Field(3, description="Index versions kept on disk for rollback (at least 2).")
 
     # answering
-    max_question_chars: int = Field(2000, description="Longest message accepted.")
+    max_question_chars: int = Field(MAX_QUESTION_CHARS, description="Longest message accepted.")
 
     # optional generated phrasing (the extractive answer stays the default)
     generator: str = Field("extractive", description="extractive, openai (any OpenAI-compatible endpoint) or llamacpp (a local GGUF file).")

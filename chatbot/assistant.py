@@ -18,7 +18,7 @@ import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
-from chatbot.condense import condense, standalone
+from chatbot.condense import standalone, with_earlier_turns
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
@@ -27,7 +27,7 @@ from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
 from chatbot.safety.envelope import wrap
-from chatbot.types import Answer, Citation, Hit, InvalidInput, Message, Route, Trace, section_label
+from chatbot.types import MAX_QUESTION_CHARS, Answer, Citation, Hit, InvalidInput, Message, Route, Trace, section_label
 from index import Embedder, IndexStore, IndexVersion
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ MAX_SCANNED_CHARS = 20_000  # a too-long message is still scanned for crisis sig
 
 @dataclass(frozen=True)
 class AssistantConfig:
-    max_question_chars: int = 2000
+    max_question_chars: int = MAX_QUESTION_CHARS
     top_k: int = 8  # passages retrieved; their sentences are the cross-encoder's candidates
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     composer: ComposerConfig = field(default_factory=ComposerConfig)
@@ -106,17 +106,17 @@ class Assistant:
         if language is not None:
             trace = Trace(abstain_reason=f"written in {language.name.title()}; the articles are English", thresholds=self._thresholds())
             return self._finish(started, question, "not_found", LanguageGate.reply(language), safety=safety, trace=trace, crisis_active=crisis_active)
-        retrieval_text, condensed = condense(question, history)
-        vector = self.embedder.encode_one(retrieval_text) if condensed else query_vector
+        retrieval_text, joined = with_earlier_turns(question, history)
+        vector = self.embedder.encode_one(retrieval_text) if joined else query_vector
         hits = self.retriever.search(retrieval_text, vector, self.config.top_k)
-        trace = Trace(retrieval_text, condensed, tuple(hits), thresholds=self._thresholds())
+        trace = Trace(retrieval_text, joined, tuple(hits), thresholds=self._thresholds())
         if safety.route == "medical_advice":
             return self._medical_advice(started, question, retrieval_text, vector, hits, safety, trace, crisis_active)
         off_topic = self.judge.out_of_scope(retrieval_text, hits)
         if off_topic is not None:
             trace = replace(trace, abstain_reason=off_topic.reason)
             return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
-        rerank_text = standalone(question, history) if condensed else question
+        rerank_text = standalone(question, history) if joined else question
         composition = self.composer.compose(rerank_text, vector, hits)
         trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
         uncovered = self.judge.not_covered(question, hits, composition, retrieval_text)

@@ -186,8 +186,9 @@ def needs_context(question: str) -> bool:
     return not any(w in TOPIC_TERMS for w in words) and len(words) <= 3
 
 
-def condense(question: str, history: Sequence[Message]) -> tuple[str, bool]:
-    """The text to retrieve with, and whether history was used."""
+def with_earlier_turns(question: str, history: Sequence[Message]) -> tuple[str, bool]:
+    """The text to retrieve with, and whether history was used: a follow-up ("and for PTSD?") is joined to the
+    earlier user turns it leans on (back to the last self-contained one), not rewritten; `standalone` rewrites."""
     if not needs_context(question):
         return question, False
     previous = [m["content"].strip() for m in history if m.get("role") == "user" and m.get("content", "").strip()]
@@ -279,7 +280,7 @@ def standalone(question: str, history: Sequence[Message]) -> str:
 
 
 def _person(name: str, question: str, match: re.Match[str]) -> str:
-    """"her background" (possessive: a noun follows) -> "Dr. Herman's background"; "talk with her" -> "talk with Dr. Herman"."""
+    """ "her background" (possessive: a noun follows) -> "Dr. Herman's background"; "talk with her" -> "talk with Dr. Herman"."""
     after = question[match.end() :].lstrip()
     possessive = match.group(1).lower() in ("her", "his") and bool(after) and not re.match(r"^(directly|about|and|or|too|first|again|\?|\.|,)", after, re.I)
     return f"{name}'s" if possessive else name

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, TypedDict
 
-from chatbot.safety import messages as m
+import chatbot.safety.messages as m
 from ingest.types import Chunk
+
+MAX_QUESTION_CHARS = 2000  # longest message answered, in characters (a patient's question is rarely over 300)
 
 Route = Literal["answered", "not_found", "out_of_scope", "medical_advice", "emergency", "crisis", "social", "invalid_input"]
 

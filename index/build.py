@@ -17,6 +17,7 @@ from index.store import IndexStore
 from index.sync import RetiredPost, SyncPlan, plan_sync, previous_origin
 from index.version import IndexVersion, VersionData, VersionHead, read_head
 from ingest import Chunk, Chunker, ChunkingConfig, FeedResult, FetchLimits, IngestError, Post, SkippedItem, read_source
+from ingest.feed import DEFAULT_MAX_PAGES
 from ingest.types import post_key
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class IngestOptions:
     index_factory: str = "Flat"  # FAISS index_factory string; exact inner product at this size
     keep_missing: bool = False  # keep posts missing from a complete read (a feed that is only a window)
     limits: FetchLimits = field(default_factory=FetchLimits)
-    max_pages: int = 100
+    max_pages: int = DEFAULT_MAX_PAGES
 
 
 def run_ingest(
