@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from chatbot.assistant import Assistant, AssistantConfig
+    from chatbot.errors import ChatbotError
     from chatbot.rerank import CrossEncoder, RerankerError
     from chatbot.types import ABSTAINING, ROUTES, Answer, Citation, Envelope, Hit, InvalidInput, Message, Route
 
@@ -19,6 +20,7 @@ _HOME = {
     "Answer": "chatbot.types",
     "Assistant": "chatbot.assistant",
     "AssistantConfig": "chatbot.assistant",
+    "ChatbotError": "chatbot.errors",
     "Citation": "chatbot.types",
     "CrossEncoder": "chatbot.rerank",
     "Envelope": "chatbot.types",
@@ -35,6 +37,7 @@ __all__ = [
     "Answer",
     "Assistant",
     "AssistantConfig",
+    "ChatbotError",
     "Citation",
     "CrossEncoder",
     "Envelope",

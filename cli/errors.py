@@ -1,7 +1,7 @@
 """The command line's one edge: an expected error becomes one friendly line on stderr and an exit code.
 
 Expected errors are each package's own root (ingest.IngestError, index.IndexStoreError,
-conversations.StoreError, chatbot's GeneratorError and RerankerError), a bad setting
+conversations.StoreError, chatbot.errors.ChatbotError), a bad setting
 (pydantic's ValidationError) and OSError (a data directory or file that cannot be used). Anything
 else is a bug and keeps its traceback.
 """
@@ -51,7 +51,7 @@ def explain(command: str, exc: BaseException) -> Failure | None:
         return Failure(f"ingest failed: {what}", EXIT_FAILED)
     if _is(exc, ("index.errors", "IndexStoreError")):
         return Failure(f"{command}: cannot load an index: {what}; re-run `python app.py ingest`.\n\n{DISCLAIMER}", EXIT_FAILED)
-    if _is(exc, ("chatbot.generate.base", "GeneratorError"), ("chatbot.rerank", "RerankerError")):
+    if _is(exc, ("chatbot.errors", "ChatbotError")):
         return Failure(f"{command}: {what}\n\n{DISCLAIMER}", EXIT_USAGE)  # a configuration to fix before starting again
     if _is(exc, ("conversations.errors", "StoreError")):
         first = _first_line(exc)  # SqlStore says "cannot prepare the conversation database: ..." where it can

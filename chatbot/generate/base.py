@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from langchain_core.messages import BaseMessage
 
+from chatbot.errors import ChatbotError
 from chatbot.generate.prompt import build_messages
 from chatbot.types import Message
 
@@ -24,7 +25,7 @@ INSTALL_HINT = {
 }
 
 
-class GeneratorError(Exception):
+class GeneratorError(ChatbotError):
     """The model could not be used (missing package or file, error, timeout): the extractive answer stands."""
 
 
