@@ -82,7 +82,7 @@ def restored_conversation(saved: str) -> tuple[list[dict[str, str]], str]:
         if isinstance(x, dict) and x.get("role") in ("user", "assistant") and _content_text(x.get("content"))
     ]
     draft = data.get("draft")
-    return messages[-MAX_RESTORED_MESSAGES:] if len(messages) <= MAX_RESTORED_MESSAGES else [], draft if isinstance(draft, str) else ""
+    return messages if len(messages) <= MAX_RESTORED_MESSAGES else [], draft if isinstance(draft, str) else ""
 
 
 def _content_text(content: Any) -> str:
