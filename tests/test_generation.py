@@ -243,5 +243,9 @@ def test_the_openai_generator_through_a_real_openai_compatible_server(assistant:
         assert "model unavailable" in fallback.trace.generation["fallback"]  # type: ignore[index]
         assert fallback.body == assistant.ask("Do I need someone to drive me home after an infusion?").body
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.terminate()  # a server still generating can ignore SIGTERM
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)

@@ -125,6 +125,9 @@ def make_generator(config: GeneratorConfig) -> Generator | None:
             max_retries=0,
             max_tokens=config.max_tokens,
             temperature=config.temperature,
+            # langchain-openai sends the limit as `max_completion_tokens` only; OpenAI-compatible servers such as
+            # llama.cpp's ignore that name and generate up to their context size. A custom endpoint gets both names.
+            extra_body={"max_tokens": config.max_tokens} if config.base_url else None,
         )
         return ChatModelGenerator("openai", model, config)
     if config.name == "llamacpp":
