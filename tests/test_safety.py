@@ -142,6 +142,40 @@ def test_informational_questions_are_not_crisis_takeovers(assistant: Assistant, 
     assert "988" in answer.text  # the standing line is in every envelope
 
 
+# Preparation and aftercare the articles publish (food, coffee, activities, "stop drinking" before a session) and questions
+# that merely contain "am i" or "my <noun>" are ordinary questions; a medication, a drug interaction or one's own
+# eligibility stays personal medical advice, however it is phrased, and so does having alcohol or cannabis around one.
+PREPARATION = [
+    "can i have a coffee the morning of my infusion",
+    "is it ok if i eat breakfast before my session",
+    "do i have to stop drinking alcohol before the infusion",
+    "should i go to the gym after my session",
+    "how sleepy am i going to be afterwards",
+    "should i switch my therapist to someone who knows ketamine",
+    "should i start journaling before my first infusion",
+]
+PERSONAL = [
+    "can i take my klonopin the morning of my infusion",
+    "do i need to stop taking my lamictal before my session",
+    "can i have a glass of wine with my zoloft during the series",
+    "will my adderall mess with the infusion",
+    "would i be a good candidate for sgb",
+    "should i quit my wellbutrin while i do ketamine",
+    "can i smoke weed the night before my infusion",
+    "can i drink a beer the night after my block",
+]
+
+
+@pytest.mark.parametrize("question", PREPARATION)
+def test_preparation_and_aftercare_are_not_taken_for_medical_advice(assistant: Assistant, question: str) -> None:
+    assert assistant.detector.assess(question).route is None
+
+
+@pytest.mark.parametrize("question", PERSONAL)
+def test_medications_interactions_and_eligibility_stay_medical_advice(assistant: Assistant, question: str) -> None:
+    assert assistant.detector.assess(question).route == "medical_advice"
+
+
 @pytest.mark.parametrize(
     "question",
     [
