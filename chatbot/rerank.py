@@ -14,6 +14,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,7 @@ class RerankerError(ChatbotError, RuntimeError):
 @dataclass(frozen=True)
 class RerankerConfig:
     max_tokens: int = 256  # question + passage word pieces per pair (the model accepts 512; our windows are far shorter)
-    batch_size: int = 32  # pairs per ONNX call
-    threads: int = 1  # intra-op threads: one per request keeps two concurrent patients on two cores
+    workers: int = 2  # pairs scored at once, one core each (SOFTREBOOT_RERANKER_THREADS overrides)
 
 
 def model_dir() -> Path:
@@ -72,7 +72,12 @@ class CrossEncoder:
 
     ms-marco logits are roughly in [-11, 11]; on this clinic's articles an answering sentence scores above ~0,
     an unrelated one below ~-5 (the abstention threshold is fitted in `AbstainConfig.min_rerank`).
-    Thread-safe (onnxruntime sessions are); the tokenizer is used under a lock."""
+
+    Each pair is run alone, never in a batch: the int8 model quantizes its activations per call, so a batched pair's
+    logit moved with its batch-mates (up to 0.38 on the dev questions), and padding to the longest pair cost more than
+    batching saved (40.6 ms a pair in batches of 32, 24.5 alone, 15.5 on two workers: `benchmarks/latency.py`).
+    Pairs go to `workers` threads, one intra-op thread each; the pool is shared by all requests, so concurrent
+    patients never ask for more cores than it has. Thread-safe (onnxruntime sessions are; the tokenizer is locked)."""
 
     def __init__(self, folder: Path | None = None, config: RerankerConfig | None = None) -> None:
         import onnxruntime as ort
@@ -83,7 +88,7 @@ class CrossEncoder:
         self.sha256 = verify(self.folder)
         self.name = MODEL_NAME
         options = ort.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("SOFTREBOOT_RERANKER_THREADS", self.config.threads))
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         try:
             self._session = ort.InferenceSession(str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
@@ -91,29 +96,30 @@ class CrossEncoder:
         except Exception as exc:  # a corrupt file that still has the right hash cannot happen; anything else is named
             raise RerankerError(f"cannot load the cross-encoder from {self.folder}: {exc}") from exc
         tokenizer.enable_truncation(self.config.max_tokens, strategy="only_second")
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest pair of the batch, not to 512
+        tokenizer.no_padding()  # tokenizer.json pads every pair to 512 word pieces; one pair at a time needs none
         self._tokenizer = tokenizer
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
+        workers = max(1, int(os.environ.get("SOFTREBOOT_RERANKER_THREADS", self.config.workers)))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cross-encoder")
 
     def score(self, question: str, passages: Sequence[str]) -> np.ndarray:
-        """One logit per passage, shape (len(passages),), float32. Empty passages list: empty array."""
+        """One logit per passage, shape (len(passages),), float32; each depends on its own pair only.
+        Empty passages list: empty array."""
         if not passages:
             return np.zeros(0, dtype=np.float32)
-        out = []
-        size = self.config.batch_size
-        for start in range(0, len(passages), size):
-            batch = [(question, p) for p in passages[start : start + size]]
-            with self._lock:
-                encodings = self._tokenizer.encode_batch(batch)
-            feed = {
-                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-            }
-            logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
-            out.append(np.asarray(logits, dtype=np.float32).reshape(len(batch), -1)[:, 0])
-        return np.concatenate(out)
+        return np.fromiter(self._pool.map(lambda passage: self._one(question, passage), passages), dtype=np.float32, count=len(passages))
+
+    def _one(self, question: str, passage: str) -> float:
+        with self._lock:
+            encoding = self._tokenizer.encode(question, passage)
+        feed = {
+            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
+        }
+        logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        return float(np.asarray(logits).reshape(-1)[0])
 
     def describe(self) -> dict[str, object]:
         """For the pipeline description (staff console, /readyz): model name and file hashes."""

@@ -58,6 +58,16 @@ def test_the_cross_encoder_prefers_the_passage_that_answers(reranker: CrossEncod
     assert int(scores.argmax()) == 1 and scores[1] > scores[0] + 3
 
 
+def test_a_pairs_score_does_not_depend_on_the_other_passages(reranker: CrossEncoder) -> None:
+    # The int8 model quantizes activations per call: scored in one batch, a pair's logit moved with its batch-mates.
+    question = "Can I eat before my infusion?"
+    answer = "On the day of your infusion, arrive having eaten lightly two to four hours beforehand."
+    others = [f"{w} sentence about ketamine, neuroplasticity and the brain's fear circuits." * n for n, w in enumerate(["A", "Another", "A longer"], 1)]
+    alone = reranker.score(question, [answer])[0]
+    assert reranker.score(question, [*others, answer])[-1] == alone
+    assert reranker.score(question, [answer, *others[:1]])[0] == alone
+
+
 # The fact each example must carry, from the article that answers it.
 EXAMPLE_FACTS = {
     "How many infusions will I need?": r"four to six (IV )?infusions",
