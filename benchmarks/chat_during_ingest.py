@@ -153,7 +153,7 @@ def main() -> None:
         feed = work / "feed.xml"
         feed.write_bytes(synthetic_feed(args.posts))
         print(f"re-ingest of {args.posts} new posts; {args.clients} clients on POST /api/ask; {os.cpu_count()} cores")
-        for mode in (["thread", "child"] if args.mode == "both" else [args.mode]):
+        for mode in ["thread", "child"] if args.mode == "both" else [args.mode]:
             r = run(mode, base, feed, args, embedder)
             ratio = r["ingest_p95"] / r["quiet_p95"]
             print(

@@ -78,8 +78,10 @@ def main() -> None:
     assistant = Assistant(base.version, base.embedder, base.detector, open_config, reranker=base.reranker)
     feats = observe(assistant, rows)
     pos = sum(f[0] for f in feats)
-    print(f"{pos} unanswerable, {len(feats) - pos} answerable; rules alone refuse {sum(f[2] for f in feats if f[0])}/{pos} unanswerable, "
-          f"{sum(f[2] for f in feats if not f[0])}/{len(feats) - pos} answerable; cross-encoder AUC {auc(feats):.3f}")
+    print(
+        f"{pos} unanswerable, {len(feats) - pos} answerable; rules alone refuse {sum(f[2] for f in feats if f[0])}/{pos} unanswerable, "
+        f"{sum(f[2] for f in feats if not f[0])}/{len(feats) - pos} answerable; cross-encoder AUC {auc(feats):.3f}"
+    )
     for cap in (0.02, 0.05, 0.10):
         t, recall, refused = search(feats, cap)
         print(f"answerable refused <= {cap:.2f}: min_rerank {t:.2f} -> unanswerable refused {recall:.3f}, answerable refused {refused:.3f}")
