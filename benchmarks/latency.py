@@ -58,7 +58,7 @@ def main() -> None:
             t0 = time.perf_counter()
             assistant.ask(r["question"], r["history"])
             follow_ms.append((time.perf_counter() - t0) * 1000)
-    # the cross-encoder alone, per pair, on windows of the sample's length (batches of 16, as in `ask`)
+    # the cross-encoder alone, per pair, on 16 passages of the sample's length (each pair scored alone on the pool, as in `ask`)
     passages = [c.text[:400] for c in assistant.version.chunks][:16]
     per_pair = []
     for q in single[:40]:

@@ -75,7 +75,8 @@ class CrossEncoder:
 
     Each pair is run alone, never in a batch: the int8 model quantizes its activations per call, so a batched pair's
     logit moved with its batch-mates (up to 0.38 on the dev questions), and padding to the longest pair cost more than
-    batching saved (40.6 ms a pair in batches of 32, 24.5 alone, 15.5 on two workers: `benchmarks/latency.py`).
+    batching saved (630 windows of the dev questions: 40.6 ms a pair in batches of 32, 24.5 alone, 15.5 on two workers;
+    `benchmarks/latency.py` reports the cost per pair as served).
     Pairs go to `workers` threads, one intra-op thread each; the pool is shared by all requests, so concurrent
     patients never ask for more cores than it has. Thread-safe (onnxruntime sessions are; the tokenizer is locked)."""
 
