@@ -18,7 +18,7 @@ import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
-from chatbot.condense import standalone, with_earlier_turns
+from chatbot.condense import people_named, standalone, topic_shift, with_earlier_turns
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
@@ -69,6 +69,7 @@ class Assistant:
         self.reranker = reranker or CrossEncoder()
         self.composer = Composer(self.retriever, self.reranker, self.config.composer)
         self.language = LanguageGate.from_texts(c.text for c in version.chunks)
+        self.people = people_named(c.text for c in version.chunks)
         self.judge = AnswerabilityJudge.from_chunks([c.embed_text for c in version.chunks], version.lexical.vocabulary(), self.config.abstain)
 
     @classmethod
@@ -106,8 +107,11 @@ class Assistant:
         if language is not None:
             trace = Trace(abstain_reason=f"written in {language.name.title()}; the articles are English", thresholds=self._thresholds())
             return self._finish(started, question, "not_found", LanguageGate.reply(language), safety=safety, trace=trace, crisis_active=crisis_active)
-        retrieval_text, joined = with_earlier_turns(question, history)
-        vector = self.embedder.encode_one(retrieval_text) if joined else query_vector
+        # "different question: ..." is answered on its own; "btw ..." is read without its opening
+        asked, shifted = topic_shift(question)
+        context: Sequence[Message] = () if shifted else history
+        retrieval_text, joined = with_earlier_turns(asked, context)
+        vector = self.embedder.encode_one(retrieval_text) if joined or asked != question else query_vector
         hits = self.retriever.search(retrieval_text, vector, self.config.top_k)
         trace = Trace(retrieval_text, joined, tuple(hits), thresholds=self._thresholds())
         if safety.route == "medical_advice":
@@ -116,10 +120,10 @@ class Assistant:
         if off_topic is not None:
             trace = replace(trace, abstain_reason=off_topic.reason)
             return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
-        rerank_text = standalone(question, history) if joined else question
+        rerank_text = standalone(asked, context, self.people) if joined else asked
         composition = self.composer.compose(rerank_text, vector, hits)
         trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
-        uncovered = self.judge.not_covered(question, hits, composition, retrieval_text)
+        uncovered = self.judge.not_covered(asked, hits, composition, retrieval_text)
         if uncovered is not None:
             trace = replace(trace, abstain_reason=uncovered.reason)
             return self._finish(started, question, "not_found", m.NOT_FOUND, safety=safety, trace=trace, crisis_active=crisis_active)

@@ -8,7 +8,7 @@ topic never drags the old one along.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from chatbot.types import Message
 
@@ -79,6 +79,8 @@ TOPIC_TERMS = frozenset(
         "journal",
         "journaling",
         "retraumatization",
+        "dsr",
+        "sympathetic",
         "veterans",
     ]
 )
@@ -176,14 +178,85 @@ def content_words(text: str) -> list[str]:
     return [w for w in words if w and w not in _STOP]
 
 
+# A message that says it changes the subject: what follows stands alone, whatever its pronouns.
+_TOPIC_SHIFT = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|oh|hey|and|but|also|um+|hmm+)[\s,.]+)*"
+    r"(?:(?:a|one|my|another|totally|completely|kind of)\s+)*"
+    r"(?:(?:different|new|unrelated|separate|other|random|side|off[- ]topic)\s+(?:q|qs|question|questions|thing|topic|subject|note|one|matter)"
+    r"|unrelated(?:\s+(?:question|q|but|topic|note))?|off[- ]topic|changing\s+(?:the\s+)?(?:subject|topic)s?|chang(?:e|ing)\s+of\s+(?:subject|topic)"
+    r"|switching\s+(?:topics?|gears|subjects?)|on\s+(?:a|an|another)\s+(?:different|other|unrelated|separate|side)?\s*note"
+    r"|(?:a\s+)?(?:totally\s+)?different\s+(?:thing|topic|subject))\b"
+    r"(?:[\s,]*(?:but|though|tho|here|now|for you|for u)\b)?[\s,.:;!?\-\u2013\u2014]*",
+    re.I,
+)
+# Words that only introduce the question ("btw", "one more thing:"): dropped, and what is left decides.
+_ASIDE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|oh|hey|and|also|um+|hmm+|cool|thanks|thx|great)[\s,.!]+)*"
+    r"(?:btw|by the way|one more (?:thing|question|q)|another (?:thing|question|q)|quick (?:question|q)|also|oh and|and also)\b[\s,.:;!?\-\u2013\u2014]*",
+    re.I,
+)
+
+
+def topic_shift(question: str) -> tuple[str, bool]:
+    """(the question without an opening that changes the subject or only introduces it, whether the subject changes).
+
+    "Different question - what should I wear?" -> ("what should I wear?", True): it is answered on its own;
+    "btw is it covered by insurance?" -> ("is it covered by insurance?", False): what is left still decides
+    whether it leans on the turn before. The question as typed when nothing is left after the opening."""
+    shift = _TOPIC_SHIFT.match(question)
+    if shift and question[shift.end() :].strip():
+        return question[shift.end() :].strip(), True
+    aside = _ASIDE.match(question)
+    if aside and question[aside.end() :].strip() and len(content_words(question[aside.end() :])) >= 1:
+        return question[aside.end() :].strip(), False
+    return question, False
+
+
+# "it" that points at nothing: "is it normal to...", "is it ok if...", "it's common for..."
+_PLEONASTIC_IT = re.compile(
+    r"\b(?:is|was|would|will|isn't|it's|its)\s+(?:it\s+)?(?:be\s+)?(?:normal|ok|okay|possible|common|true|necessary|weird|strange|hard|likely|"
+    r"better|worse|bad|good|important|unusual|rare|typical|fine|wise|smart|advisable|required|mandatory|allowed|expected)\s+(?:to|if|that|for|when)\b",
+    re.I,
+)
+# Treatment words that name the clinic's care in general: "the infusion", "the treatment" can still point back.
+_GENERIC_TREATMENT = frozenset(["treatment", "treatments", "therapy", "therapies", "session", "sessions", "infusion", "infusions", "block", "iv"])
+# A relative time ("afterwards", "the next day", "before it") leans on what the turn before was about.
+_RELATIVE_TIME = re.compile(
+    r"\b(afterwards?|after(?:\s+(?:that|it|this|those|them))|once it'?s (?:over|done|finished)|when it'?s (?:over|done|finished)|"
+    r"before(?:\s+(?:that|it|this))|beforehand|the (?:next|following) day|the day after|in between|between them)\b",
+    re.I,
+)
+
+
 def needs_context(question: str) -> bool:
     """Does this message only make sense with the turn before it?"""
     words = content_words(question)
     if _OPENER.match(question) and len(words) <= 6:
         return True
-    if _ANAPHORA.search(question) and not any(w in TREATMENT_TERMS for w in words):
+    specific = any(w in TREATMENT_TERMS and w not in _GENERIC_TREATMENT for w in words)
+    if _RELATIVE_TIME.search(question) and not specific:
         return True
-    return not any(w in TOPIC_TERMS for w in words) and len(words) <= 3
+    if _ANAPHORA.search(_PLEONASTIC_IT.sub(" ", question)) and not specific:
+        return True
+    return not any(w in TOPIC_TERMS for w in words) and len(words) <= 4
+
+
+def user_turns(history: Sequence[Message]) -> list[str]:
+    """The patient's earlier messages, oldest first, blanks dropped."""
+    return [m["content"].strip() for m in history if m.get("role") == "user" and isinstance(m.get("content"), str) and m["content"].strip()]
+
+
+def last_reply(history: Sequence[Message]) -> str:
+    """The assistant's last reply, its answer only: the sources list and the envelope's standing lines cut off."""
+    for message in reversed(history):
+        if message.get("role") == "assistant" and isinstance(message.get("content"), str):
+            text = message["content"]
+            for end in ("\nSources:", "Educational information, not medical advice", "I can't give personal medical advice"):
+                text = text.split(end, 1)[0]
+            return re.sub(r"\[\d+\]", " ", text).strip()
+        if message.get("role") == "user":
+            continue
+    return ""
 
 
 def with_earlier_turns(question: str, history: Sequence[Message]) -> tuple[str, bool]:
@@ -191,7 +264,7 @@ def with_earlier_turns(question: str, history: Sequence[Message]) -> tuple[str, 
     earlier user turns it leans on (back to the last self-contained one), not rewritten; `standalone` rewrites."""
     if not needs_context(question):
         return question, False
-    previous = [m["content"].strip() for m in history if m.get("role") == "user" and m.get("content", "").strip()]
+    previous = user_turns(history)
     if not previous:
         return question, False
     # walk back to the last self-contained question and keep what followed it (a chain of follow-ups)
@@ -236,9 +309,10 @@ _TREATMENTS = (
     "mindfulness",
     "therapy",
 )
-_PEOPLE = ("dr. herman", "dr herman", "dr. sara herman", "sara herman", "herman")
-_ELLIPSIS = re.compile(
-    r"^\s*(?:and|but|ok(?:ay)?|so)?\s*,?\s*(?:what about|how about|and for|and with|for|with|same (?:for|with)|and)\s+(?P<x>[^?]+?)\s*\??\s*$", re.I
+_ELLIPSIS = re.compile(  # the new thing: at most four words ("and what if I hate it" is not an ellipsis)
+    r"^\s*(?:and|but|ok(?:ay)?|so)?\s*,?\s*(?:what about|how about|and for|and with|for|with|same (?:for|with)|and)\s+"
+    r"(?P<x>[^?\s]+(?:\s+[^?\s]+){0,3}?)\s*\??\s*$",
+    re.I,
 )
 _PRONOUN = re.compile(r"\b(it|that|this|those|these|them|they|one|each one)\b(?!\s+(?:is|was)\s+(?:a|an|the)\b)", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(she|her|he|him|his)\b", re.I)
@@ -253,30 +327,72 @@ def _find(terms: Sequence[str], text: str) -> str:
     return ""
 
 
-def standalone(question: str, history: Sequence[Message]) -> str:
-    """The follow-up `question` rewritten to stand alone using the last self-contained user turn; the question as
-    typed when it needs no context, has no earlier turn, or holds nothing that can be resolved. Pure string rules."""
+_NAME = re.compile(r"\bDr\.?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
+
+
+def people_named(texts: Iterable[str]) -> tuple[str, ...]:
+    """The clinicians the articles name ("Dr. Sara Herman", "Dr. Herman"), longest first: what "she" and "her"
+    can point back to. Read from the corpus at load, so a new clinician on the site needs no code change."""
+    names = {re.sub(r"\s+", " ", n) for text in texts for n in _NAME.findall(text)}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def standalone(question: str, history: Sequence[Message], people: Sequence[str] = ()) -> str:
+    """The follow-up `question` rewritten to stand alone using the last self-contained user turn and the reply to it;
+    the question as typed when it needs no context, has no earlier turn, or holds nothing that can be resolved.
+    `people`: the names "she"/"her" may stand for (`people_named`). Pure string rules."""
     if not needs_context(question):
         return question
-    previous = [m["content"].strip() for m in history if m.get("role") == "user" and m.get("content", "").strip()]
+    previous = user_turns(history)
     anchor = next((t for t in reversed(previous) if not needs_context(t)), previous[-1] if previous else "")
     if not anchor:
         return question
+    reply = last_reply(history)
     ellipsis = _ELLIPSIS.match(question)
-    if ellipsis:
+    if ellipsis and not _RELATIVE_TIME.search(question):  # "what about the day after?" is a time, resolved below
         new = ellipsis.group("x")
         for vocabulary in (_CONDITIONS, _TREATMENTS):
             old, replacement = _find(vocabulary, anchor), _find(vocabulary, new)
             if old and replacement:
                 return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, anchor, count=1, flags=re.I)
         return f"{anchor.rstrip('?. ')} - {new}?"
-    person = _find(_PEOPLE, anchor)
+    person = _find(people, anchor) or _find(people, reply)
     if person and _PERSON_PRONOUN.search(question):
         return _PERSON_PRONOUN.sub(lambda m: _person(person, question, m), question)
-    topic = _find(_TREATMENTS, anchor) or _find(_CONDITIONS, anchor)
-    if topic and _PRONOUN.search(question):
+    topic = _subject(anchor) or _find(_TREATMENTS, anchor) or _find(_CONDITIONS, anchor) or _find(_TREATMENTS, reply)
+    if topic and re.search(rf"(?<![\w-]){re.escape(topic)}(?![\w-])", question, re.I):
+        topic = ""  # "what does ketamine do to it?" after "what is BDNF": "it" is not ketamine
+    if topic and _RELATIVE_TIME.search(question):
+        return _RELATIVE_TIME.sub(lambda m: _relative(m.group(0), topic), question, count=1)
+    if topic and _PRONOUN.search(_PLEONASTIC_IT.sub(" ", question)):
         return _PRONOUN.sub(topic, question, count=1)
     return f"{anchor.rstrip('?. ')}? {question}"
+
+
+_DEFINITION = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok(?:ay)?\s+)?(?:what|who)(?:'s|s|\s+is|\s+are|\s+was)\s+(?:an?\s+|the\s+)?"
+    r"(?P<x>[\w .'-]{2,40}?)\s*(?:exactly|actually|again)?\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def _subject(anchor: str) -> str:
+    """What a definition question asks about: "What is BDNF?" -> "BDNF"; "what's an intention for a session?" ->
+    "intention for a session"; "" for any other question."""
+    match = _DEFINITION.match(anchor)
+    return match.group("x").strip() if match else ""
+
+
+def _relative(phrase: str, topic: str) -> str:
+    """ "afterwards" -> "after the infusion"; "the next day" -> "the day after the infusion"; "beforehand" -> "before the infusion"."""
+    low = phrase.lower()
+    if "day" in low:
+        return f"the day after the {topic}"
+    if low.startswith("before"):
+        return f"before the {topic}"
+    if "between" in low:
+        return f"between {topic}s"
+    return f"after the {topic}"
 
 
 def _person(name: str, question: str, match: re.Match[str]) -> str:

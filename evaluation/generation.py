@@ -10,7 +10,7 @@ from typing import Any
 from chatbot.assistant import Assistant
 from chatbot.generate.base import Generator
 from chatbot.types import Answer
-from evaluation.run import fact_found
+from evaluation.run import fact_found, replayed
 from evaluation.stats import p95
 from index.lexical import terms
 from ingest.text import split_sentences
@@ -47,7 +47,7 @@ def compare_generation(extractive: Assistant, generator: Generator | None, rows:
         for key in ("fact", "latency", "sentences", "dropped", "unsupported", "fallback", "used"):
             s[key] = []
         for row in rows:
-            answer = assistant.safe_ask(row["question"], row.get("history") or [])
+            answer = assistant.safe_ask(row["question"], replayed(assistant, row.get("history") or []))
             info = answer.trace.generation or {}
             s["fact"].append(fact_found(row, answer))
             s["latency"].append(answer.latency_ms)

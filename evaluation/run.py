@@ -19,7 +19,7 @@ from typing import Any
 
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
-from chatbot.types import ABSTAINING, Answer
+from chatbot.types import ABSTAINING, Answer, Message
 from evaluation.stats import p95
 from ingest import read_jsonl, slug_of
 
@@ -215,7 +215,19 @@ class Report:
 
 
 def run(assistant: Assistant, rows: Sequence[dict[str, Any]]) -> list[Case]:
-    return [Case(row, assistant.safe_ask(row["question"], row.get("history") or [])) for row in rows]
+    return [Case(row, assistant.safe_ask(row["question"], replayed(assistant, row.get("history") or []))) for row in rows]
+
+
+def replayed(assistant: Assistant, history: Sequence[Message]) -> list[Message]:
+    """The conversation as the chat would send it: a patient's turn that a set lists without the reply to it gets the
+    product's own reply (its full text, envelope included, as the chat stores it); written replies are kept."""
+    turns: list[Message] = []
+    for i, message in enumerate(history):
+        turns.append(message)
+        answered = i + 1 < len(history) and history[i + 1].get("role") == "assistant"
+        if message.get("role") == "user" and not answered:
+            turns.append(Message(role="assistant", content=assistant.safe_ask(message["content"], turns[:-1]).text))
+    return turns
 
 
 def main(argv: list[str] | None = None) -> int:
