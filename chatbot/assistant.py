@@ -22,6 +22,7 @@ from chatbot.condense import people_named, standalone, topic_shift, with_earlier
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
+from chatbot.lay_terms import LayTerms
 from chatbot.rerank import CrossEncoder
 from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
@@ -58,6 +59,7 @@ class Assistant:
         config: AssistantConfig | None = None,
         generator: Generator | None = None,
         reranker: CrossEncoder | None = None,
+        lay_terms: LayTerms | None = None,
     ) -> None:
         self.config = config or AssistantConfig()
         self.generator = generator
@@ -70,6 +72,7 @@ class Assistant:
         self.composer = Composer(self.retriever, self.reranker, self.config.composer)
         self.language = LanguageGate.from_texts(c.text for c in version.chunks)
         self.people = people_named(c.text for c in version.chunks)
+        self.lay_terms = lay_terms or LayTerms.load()
         self.judge = AnswerabilityJudge.from_chunks([c.embed_text for c in version.chunks], version.lexical.vocabulary(), self.config.abstain)
 
     @classmethod
@@ -82,7 +85,7 @@ class Assistant:
 
     def with_version(self, version: IndexVersion) -> Assistant:
         """The same assistant over a newly published index version (models and detector reused)."""
-        return Assistant(version, self.embedder, self.detector, self.config, self.generator, self.reranker)
+        return Assistant(version, self.embedder, self.detector, self.config, self.generator, self.reranker, self.lay_terms)
 
     # --- the pipeline -----------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
@@ -107,11 +110,13 @@ class Assistant:
         if language is not None:
             trace = Trace(abstain_reason=f"written in {language.name.title()}; the articles are English", thresholds=self._thresholds())
             return self._finish(started, question, "not_found", LanguageGate.reply(language), safety=safety, trace=trace, crisis_active=crisis_active)
-        # "different question: ..." is answered on its own; "btw ..." is read without its opening
+        # "different question: ..." is answered on its own; "btw ..." is read without its opening; "the drip" is
+        # read as "the drip (the infusion)"
         asked, shifted = topic_shift(question)
+        glossed = self.lay_terms.clinical(asked)
         context: Sequence[Message] = () if shifted else history
-        retrieval_text, joined = with_earlier_turns(asked, context)
-        vector = self.embedder.encode_one(retrieval_text) if joined or asked != question else query_vector
+        retrieval_text, joined = with_earlier_turns(glossed, context)
+        vector = self.embedder.encode_one(retrieval_text) if joined or glossed != question else query_vector
         hits = self.retriever.search(retrieval_text, vector, self.config.top_k)
         trace = Trace(retrieval_text, joined, tuple(hits), thresholds=self._thresholds())
         if safety.route == "medical_advice":
@@ -120,10 +125,10 @@ class Assistant:
         if off_topic is not None:
             trace = replace(trace, abstain_reason=off_topic.reason)
             return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
-        rerank_text = standalone(asked, context, self.people) if joined else asked
+        rerank_text = standalone(glossed, context, self.people) if joined else glossed
         composition = self.composer.compose(rerank_text, vector, hits)
         trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
-        uncovered = self.judge.not_covered(asked, hits, composition, retrieval_text)
+        uncovered = self.judge.not_covered(self.lay_terms.replaced(asked), hits, composition, retrieval_text)
         if uncovered is not None:
             trace = replace(trace, abstain_reason=uncovered.reason)
             return self._finish(started, question, "not_found", m.NOT_FOUND, safety=safety, trace=trace, crisis_active=crisis_active)

@@ -48,6 +48,11 @@ TRAIN_ORDINARY = [
     ROOT / "eval" / "qa-holdout.jsonl",
     ROOT / "eval" / "qa-fresh.jsonl",
     ROOT / "eval" / "followups.jsonl",
+    # blind once, measured, then used (round 3): blind set 4 (qa-blind4, followups-blind4) is never trained on
+    ROOT / "eval" / "qa-blind2.jsonl",
+    ROOT / "eval" / "qa-blind3.jsonl",
+    ROOT / "eval" / "followups-blind2.jsonl",
+    ROOT / "eval" / "followups-blind3.jsonl",
     SHARED / "dev-qa.jsonl",
     SHARED / "dev-abstain.jsonl",
 ]
