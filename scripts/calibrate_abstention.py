@@ -20,6 +20,7 @@ import numpy as np
 from chatbot.abstain import AbstainConfig
 from chatbot.assistant import Assistant
 from cli.wiring import load_assistant
+from evaluation.run import replayed
 from ingest import read_jsonl
 from settings import Settings
 
@@ -30,7 +31,7 @@ def observe(assistant: Assistant, rows: list[dict]) -> list[tuple[bool, float, b
     for r in rows:
         if r["expect"] not in ("answered", "not_found"):
             continue
-        answer = assistant.ask(r["question"], r.get("history") or [])
+        answer = assistant.ask(r["question"], replayed(assistant, r.get("history") or []))
         if answer.route not in ("answered", "not_found"):
             continue  # routed by safety or scope: not this calibration's business
         best = answer.trace.reranked[0][1] if answer.trace.reranked else float("-inf")
