@@ -215,7 +215,8 @@ def topic_shift(question: str) -> tuple[str, bool]:
 # "it" that points at nothing: "is it normal to...", "is it ok if...", "it's common for..."
 _PLEONASTIC_IT = re.compile(
     r"\b(?:is|was|would|will|isn't|it's|its)\s+(?:it\s+)?(?:be\s+)?(?:normal|ok|okay|possible|common|true|necessary|weird|strange|hard|likely|"
-    r"better|worse|bad|good|important|unusual|rare|typical|fine|wise|smart|advisable|required|mandatory|allowed|expected)\s+(?:to|if|that|for|when)\b",
+    r"better|worse|bad|good|important|unusual|rare|typical|fine|wise|smart|advisable|required|mandatory|allowed|expected)\s+(?:to|if|that|for|when)\b"
+    r"|\b(?:is|would|will)\s+it\s+(?:be\s+)?safe\s+(?:to|if)\b",
     re.I,
 )
 # Treatment words that name the clinic's care in general: "the infusion", "the treatment" can still point back.
@@ -259,10 +260,34 @@ def last_reply(history: Sequence[Message]) -> str:
     return ""
 
 
+_IT = re.compile(r"\b(it|they|them)\b", re.I)
+
+
+def leans_on(question: str, history: Sequence[Message]) -> bool:
+    """Does `question` lean on the conversation? `needs_context`, or "it" / "they" in a question that names another
+    topic than the one the conversation is about ("can it be combined with ketamine?" after "What is SGB?")."""
+    if needs_context(question):
+        return True
+    previous = user_turns(history)
+    if not previous or not _IT.search(_PLEONASTIC_IT.sub(" ", question)):
+        return False
+    topic = _topic(_anchor(previous), "")
+    return bool(topic) and not _names(topic, question)
+
+
+def _anchor(previous: Sequence[str]) -> str:
+    """The last self-contained question among the patient's earlier ones (else the last one)."""
+    return next((t for t in reversed(previous) if not needs_context(t)), previous[-1] if previous else "")
+
+
+def _names(term: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I))
+
+
 def with_earlier_turns(question: str, history: Sequence[Message]) -> tuple[str, bool]:
     """The text to retrieve with, and whether history was used: a follow-up ("and for PTSD?") is joined to the
     earlier user turns it leans on (back to the last self-contained one), not rewritten; `standalone` rewrites."""
-    if not needs_context(question):
+    if not leans_on(question, history):
         return question, False
     previous = user_turns(history)
     if not previous:
@@ -341,13 +366,21 @@ def standalone(question: str, history: Sequence[Message], people: Sequence[str] 
     """The follow-up `question` rewritten to stand alone using the last self-contained user turn and the reply to it;
     the question as typed when it needs no context, has no earlier turn, or holds nothing that can be resolved.
     `people`: the names "she"/"her" may stand for (`people_named`). Pure string rules."""
-    if not needs_context(question):
+    if not leans_on(question, history):
         return question
-    previous = user_turns(history)
-    anchor = next((t for t in reversed(previous) if not needs_context(t)), previous[-1] if previous else "")
+    anchor = _anchor(user_turns(history))
     if not anchor:
         return question
     reply = last_reply(history)
+    when = _WHEN.match(question)
+    if when:  # "so before it?" after "What should I avoid after an infusion?" -> "What should I avoid before an infusion?"
+        bare = re.fullmatch(r"(?:right\s+)?(after|before|during)(?:\s+(?:it|that|this|then))?", when.group("t").strip(), re.I)
+        earlier = re.search(r"\b(after|before|during)\b", anchor, re.I)
+        if bare and earlier:
+            return f"{anchor[: earlier.start()]}{bare.group(1)}{anchor[earlier.end() :]}"
+        question = f"what happens {when.group('t')}?"  # "and after the series is done?" -> "what happens after ..."
+        if not _RELATIVE_TIME.search(question) and not _PRONOUN.search(question):
+            return question
     ellipsis = _ELLIPSIS.match(question)
     if ellipsis and not _RELATIVE_TIME.search(question):  # "what about the day after?" is a time, resolved below
         new = ellipsis.group("x")
@@ -359,14 +392,28 @@ def standalone(question: str, history: Sequence[Message], people: Sequence[str] 
     person = _find(people, anchor) or _find(people, reply)
     if person and _PERSON_PRONOUN.search(question):
         return _PERSON_PRONOUN.sub(lambda m: _person(person, question, m), question)
-    topic = _subject(anchor) or _find(_TREATMENTS, anchor) or _find(_CONDITIONS, anchor) or _find(_TREATMENTS, reply)
-    if topic and re.search(rf"(?<![\w-]){re.escape(topic)}(?![\w-])", question, re.I):
+    topic = _topic(anchor, reply)
+    if topic and _names(topic, question):
         topic = ""  # "what does ketamine do to it?" after "what is BDNF": "it" is not ketamine
     if topic and _RELATIVE_TIME.search(question):
         return _RELATIVE_TIME.sub(lambda m: _relative(m.group(0), topic), question, count=1)
     if topic and _PRONOUN.search(_PLEONASTIC_IT.sub(" ", question)):
         return _PRONOUN.sub(topic, question, count=1)
     return f"{anchor.rstrip('?. ')}? {question}"
+
+
+# an ellipsis that is only a time: "and after the series is done?", "what about the day before?", "so during it?"
+_WHEN = re.compile(
+    r"^\s*(?:and|so|but|ok(?:ay)?|then)?\s*,?\s*(?:what about|how about)?\s*"
+    r"(?P<t>(?:right\s+)?(?:after|before|during|once|between|the day (?:after|before))\b[^?]*?)\s*\??\s*$",
+    re.I,
+)
+
+
+def _topic(anchor: str, reply: str) -> str:
+    """What "it" points back to: the subject of a definition question, else the first treatment or condition the
+    anchor names, else the first treatment the reply names; "" when none."""
+    return _subject(anchor) or _find(_TREATMENTS, anchor) or _find(_CONDITIONS, anchor) or _find(_TREATMENTS, reply)
 
 
 _DEFINITION = re.compile(

@@ -89,6 +89,13 @@ def test_the_clinicians_are_read_from_the_articles() -> None:
             "can I go back to work the day after the ketamine infusion?",
         ),
         (turns("What is IFS?"), "how do you use it during the infusion itself?", "how do you use IFS during the infusion itself?"),
+        # "it" in a question that names another topic than the conversation's
+        (turns("what is SGB"), "can it be combined with ketamine", "can SGB be combined with ketamine"),
+        # an ellipsis that is only a time
+        (turns("What should I avoid after an infusion?"), "so before it?", "What should I avoid before an infusion?"),
+        (turns("how many infusions in the initial series"), "and after the series is done?", "what happens after the series is done?"),
+        # a pleonastic "it" stays: the question stands alone
+        (turns("what is SGB"), "Is it safe to drive after ketamine?", "Is it safe to drive after ketamine?"),
     ],
 )
 def test_a_follow_up_is_resolved_against_the_turn_and_the_reply_before(history: list[Message], question: str, expected: str) -> None:
