@@ -18,6 +18,8 @@ _OPENER = re.compile(
     re.I,
 )
 _ANAPHORA = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|one|ones|he|she|him|her|the same)\b", re.I)
+# the patient's own situation, told in an earlier turn ("I've tried 4 SSRIs...", then "would it work for someone like me?")
+_SELF_REFERENCE = re.compile(r"\b(?:(?:someone|somebody|people|patients|a person) like me|in my (?:case|situation)|my (?:case|situation))\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'-]+", re.I)
 # Words that name the clinic's topics: a question holding one stands on its own.
 TOPIC_TERMS = frozenset(
@@ -224,7 +226,7 @@ _GENERIC_TREATMENT = frozenset(["treatment", "treatments", "therapy", "therapies
 # A relative time ("afterwards", "the next day", "before it") leans on what the turn before was about.
 _RELATIVE_TIME = re.compile(
     r"\b(afterwards?|after(?:\s+(?:that|it|this|those|them))|once it'?s (?:over|done|finished)|when it'?s (?:over|done|finished)|"
-    r"before(?:\s+(?:that|it|this))|beforehand|the (?:next|following) day|the day after|in between|between them)\b",
+    r"before(?:\s+(?:that|it|this))|beforehand|the (?:next|following) day|the day after|in between|between them|first(?=\s*[?.!]*\s*$))\b",
     re.I,
 )
 
@@ -233,6 +235,8 @@ def needs_context(question: str) -> bool:
     """Does this message only make sense with the turn before it?"""
     words = content_words(question)
     if _OPENER.match(question) and len(words) <= 6:
+        return True
+    if _SELF_REFERENCE.search(question):
         return True
     specific = any(w in TREATMENT_TERMS and w not in _GENERIC_TREATMENT for w in words)
     if _RELATIVE_TIME.search(question) and not specific:
@@ -435,7 +439,7 @@ def _relative(phrase: str, topic: str) -> str:
     low = phrase.lower()
     if "day" in low:
         return f"the day after the {topic}"
-    if low.startswith("before"):
+    if low.startswith("before") or low == "first":
         return f"before the {topic}"
     if "between" in low:
         return f"between {topic}s"

@@ -61,6 +61,8 @@ def test_a_question_without_a_change_of_subject_is_kept_whole(typed: str) -> Non
         ("is it ok to eat before a ketamine infusion?", False),
         ("How should I set an intention before my session?", False),
         ("Does ketamine help PTSD?", False),
+        ("would ketamine work differently for someone like me?", True),
+        ("what should i expect at my first session", False),
     ],
 )
 def test_what_leans_on_the_turn_before(question: str, leans: bool) -> None:
@@ -94,6 +96,8 @@ def test_the_clinicians_are_read_from_the_articles() -> None:
         # an ellipsis that is only a time
         (turns("What should I avoid after an infusion?"), "so before it?", "What should I avoid before an infusion?"),
         (turns("how many infusions in the initial series"), "and after the series is done?", "what happens after the series is done?"),
+        # "first" at the end: before the thing discussed
+        (turns("can ketamine and SGB be combined"), "do i need a consult first?", "do i need a consult before the ketamine?"),
         # a pleonastic "it" stays: the question stands alone
         (turns("what is SGB"), "Is it safe to drive after ketamine?", "Is it safe to drive after ketamine?"),
     ],
