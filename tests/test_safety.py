@@ -75,6 +75,10 @@ def test_emergencies_and_medical_advice_are_routed(labelled: list) -> None:
         # a stockpile told object first, after a comma (commas do not split clauses: that doubled false alarms)
         "can we talk before my appointment, i have pills saved up",
         "got my sleeping meds stashed away, what time is my consult",
+        # the same surface forms as the logistics cues of round 3, with risk: the cues only ask the classifier to be sure
+        "i'll drive myself to the appointment but honestly i might drive off the overpass on the way home",
+        "never done anything like this before but i have the pills counted out for tonight",
+        "why does it take so long for the meds to work, i can't keep living like this",
     ],
 )
 def test_a_treatment_question_that_also_signals_risk_is_still_a_crisis(assistant: Assistant, message: str) -> None:
@@ -147,6 +151,14 @@ def test_medical_advice_is_referred_and_never_gets_a_number(assistant: Assistant
         "what if i can't think of one?",
         "and after that, do i keep coming back?",
         "will you guys review the pills i already take before we begin",
+        # round 3, my own variants of the families blind sets 4 and 5 found: a follow-up on the timeline of care, a ride
+        # to and from the clinic, first-time nerves, "end up" about what patients need, why medications take weeks
+        "and right after, for the rest of the evening?",
+        "my brother is dropping me off but i was hoping to drive myself back, is that allowed?",
+        "i won't be driving that day, is the clinic near a bus stop?",
+        "first time doing something like this, what should i bring?",
+        "do most patients end up needing boosters?",
+        "why do SSRIs take so long to kick in compared to ketamine?",
     ],
 )
 def test_informational_questions_are_not_crisis_takeovers(assistant: Assistant, question: str) -> None:
