@@ -344,6 +344,11 @@ _ELLIPSIS = re.compile(  # the new thing: at most four words ("and what if I hat
     re.I,
 )
 _PRONOUN = re.compile(r"\b(it|that|this|those|these|them|they|one|each one)\b(?!\s+(?:is|was)\s+(?:a|an|the)\b)", re.I)
+_OWN_PERSON = re.compile(
+    r"\bmy (?:own |current |regular |old )?(?:therapist|psychiatrist|psychologist|counsel+or|doctor|doc|provider|pcp|nurse|coach|wife|husband|partner"
+    r"|mom|mother|dad|father|sister|brother|friend|daughter|son|girlfriend|boyfriend|fiance|fiancee|boss|aunt|grandma|grandmother)\b",
+    re.I,
+)
 _PERSON_PRONOUN = re.compile(r"\b(she|her|he|him|his)\b", re.I)
 
 
@@ -393,7 +398,9 @@ def standalone(question: str, history: Sequence[Message], people: Sequence[str] 
             if old and replacement:
                 return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, anchor, count=1, flags=re.I)
         return f"{anchor.rstrip('?. ')} - {new}?"
-    person = _find(people, anchor) or _find(people, reply)
+    # "her" is a clinician named in the question before, or in the reply to it unless the patient spoke of their own
+    # person ("my therapist": "will you talk with her?" is about the therapist, not the clinician the reply names)
+    person = _find(people, anchor) or ("" if _OWN_PERSON.search(anchor) else _find(people, reply))
     if person and _PERSON_PRONOUN.search(question):
         return _PERSON_PRONOUN.sub(lambda m: _person(person, question, m), question)
     topic = _topic(anchor, reply)

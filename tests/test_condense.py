@@ -83,6 +83,12 @@ def test_the_clinicians_are_read_from_the_articles() -> None:
             "whats her background",
             "whats Dr. Sara Herman's background",
         ),
+        # ... but not when the patient spoke of their own person: "her" is the therapist
+        (
+            turns("Can I keep seeing my own therapist during the series?", "Yes; Dr. Sara Herman coordinates with outside therapists. [1]"),
+            "will you talk with her directly?",
+            "Can I keep seeing my own therapist during the series? will you talk with her directly?",
+        ),
         (turns("What is BDNF?"), "and what does ketamine do to it?", "and what does ketamine do to BDNF?"),
         (turns("What happens during an IV ketamine infusion?"), "what should i do afterwards?", "what should i do after the IV ketamine?"),
         (
