@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from chatbot.safety.messages import MEDICAL_ADVICE_REFERRAL, MEDICAL_DISCLAIMER, MEDICAL_DISCLAIMER_FULL, SOURCES_HEADING
 from chatbot.types import Message
 
 _OPENER = re.compile(
@@ -209,7 +210,7 @@ def topic_shift(question: str) -> tuple[str, bool]:
     if shift and question[shift.end() :].strip():
         return question[shift.end() :].strip(), True
     aside = _ASIDE.match(question)
-    if aside and question[aside.end() :].strip() and len(content_words(question[aside.end() :])) >= 1:
+    if aside and content_words(question[aside.end() :]):
         return question[aside.end() :].strip(), False
     return question, False
 
@@ -252,15 +253,14 @@ def user_turns(history: Sequence[Message]) -> list[str]:
 
 
 def last_reply(history: Sequence[Message]) -> str:
-    """The assistant's last reply, its answer only: the sources list and the envelope's standing lines cut off."""
+    """The assistant's last reply, its answer only: the sources list, the envelope's disclaimer (short or full) and a
+    medical-advice referral cut off, citation marks dropped; "" when there is none."""
     for message in reversed(history):
         if message.get("role") == "assistant" and isinstance(message.get("content"), str):
             text = message["content"]
-            for end in ("\nSources:", "Educational information, not medical advice", "I can't give personal medical advice"):
+            for end in (SOURCES_HEADING, MEDICAL_DISCLAIMER, MEDICAL_DISCLAIMER_FULL, MEDICAL_ADVICE_REFERRAL):
                 text = text.split(end, 1)[0]
             return re.sub(r"\[\d+\]", " ", text).strip()
-        if message.get("role") == "user":
-            continue
     return ""
 
 
@@ -276,16 +276,12 @@ def leans_on(question: str, history: Sequence[Message]) -> bool:
     if not previous or not _IT.search(_PLEONASTIC_IT.sub(" ", question)):
         return False
     topic = _topic(_anchor(previous), "")
-    return bool(topic) and not _names(topic, question)
+    return bool(topic) and not _find((topic,), question)
 
 
 def _anchor(previous: Sequence[str]) -> str:
     """The last self-contained question among the patient's earlier ones (else the last one)."""
     return next((t for t in reversed(previous) if not needs_context(t)), previous[-1] if previous else "")
-
-
-def _names(term: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I))
 
 
 def with_earlier_turns(question: str, history: Sequence[Message]) -> tuple[str, bool]:
@@ -404,7 +400,7 @@ def standalone(question: str, history: Sequence[Message], people: Sequence[str] 
     if person and _PERSON_PRONOUN.search(question):
         return _PERSON_PRONOUN.sub(lambda m: _person(person, question, m), question)
     topic = _topic(anchor, reply)
-    if topic and _names(topic, question):
+    if topic and _find((topic,), question):
         topic = ""  # "what does ketamine do to it?" after "what is BDNF": "it" is not ketamine
     if topic and _RELATIVE_TIME.search(question):
         return _RELATIVE_TIME.sub(lambda m: _relative(m.group(0), topic), question, count=1)

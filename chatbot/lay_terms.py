@@ -38,16 +38,20 @@ class LayTerms:
     def replaced(self, text: str) -> str:
         """`text` with each lay phrase (its first occurrence, for each entry) replaced by the articles' words: for checks
         that look for words the articles never use ("the neck shot" is not a service the clinic lacks)."""
-        for pattern, words in self.terms:
-            text = pattern.sub(words.replace("\\", "\\\\"), text, count=1)
-        return text
+        return self._rewrite(text, keep=False)
 
     def clinical(self, text: str) -> str:
         """`text` with the articles' words after each lay phrase (its first occurrence, for each entry), in
         parentheses, so the sentence still reads: "can i hit the gym after" -> "can i hit the gym (intense exercise)
         after"; `text` itself when none occurs."""
+        return self._rewrite(text, keep=True)
+
+    def _rewrite(self, text: str, keep: bool) -> str:
+        """Each entry in order, on its first match: the lay phrase followed by "(clinical)" when `keep`, else the
+        clinical words alone."""
         for pattern, words in self.terms:
             match = pattern.search(text)
             if match:
-                text = f"{text[: match.end()]} ({words}){text[match.end() :]}"
+                said = f"{match.group(0)} ({words})" if keep else words
+                text = f"{text[: match.start()]}{said}{text[match.end() :]}"
         return text
