@@ -204,6 +204,12 @@ class SafetyDetector:
         return best, ""
 
     def _emergency(self, variants: tuple[str, ...], signals: list[str]) -> bool:
+        """Is something happening now that needs 911 (or Poison Control) first? An emergency group that no cue
+        explains, or an attempt under way (the crisis group act_in_progress, C-SSRS item 6: "I just took 30 of my
+        pills", "I'm on the roof"), which 988's own guidance sends to 911. Appends the signals that decided it."""
+        if any(s.startswith("lexicon:act_in_progress") for s in signals):
+            signals.append("emergency:act_in_progress")
+            return True
         found = self.lexicon.matches(variants, "emergency")
         if not found:
             return False
