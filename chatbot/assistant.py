@@ -28,6 +28,7 @@ from chatbot.retrieval import HybridRetriever, RetrievalConfig
 from chatbot.safety import messages as m
 from chatbot.safety.detector import SafetyAssessment, SafetyConfig, SafetyDetector
 from chatbot.safety.envelope import wrap
+from chatbot.spelling import Speller
 from chatbot.types import MAX_QUESTION_CHARS, Answer, Citation, Hit, InvalidInput, Message, Route, Trace, section_label
 from index import Embedder, IndexStore, IndexVersion
 
@@ -73,6 +74,7 @@ class Assistant:
         self.language = LanguageGate.from_texts(c.text for c in version.chunks)
         self.people = people_named(c.text for c in version.chunks)
         self.lay_terms = lay_terms or LayTerms.load()
+        self.speller = Speller.from_texts(c.text for c in version.chunks)
         self.judge = AnswerabilityJudge.from_chunks([c.embed_text for c in version.chunks], version.lexical.vocabulary(), self.config.abstain)
 
     @classmethod
@@ -110,9 +112,10 @@ class Assistant:
         if language is not None:
             trace = Trace(abstain_reason=f"written in {language.name.title()}; the articles are English", thresholds=self._thresholds())
             return self._finish(started, question, "not_found", LanguageGate.reply(language), safety=safety, trace=trace, crisis_active=crisis_active)
-        # "different question: ..." is answered on its own; "btw ..." is read without its opening; "the drip" is
-        # read as "the drip (the infusion)"
-        asked, shifted = topic_shift(question)
+        # "different question: ..." is answered on its own; "btw ..." is read without its opening; "infusoin" is read
+        # as "infusion"; "the drip" as "the drip (the infusion)"
+        shifted_text, shifted = topic_shift(question)
+        asked = self.speller.corrected(shifted_text)
         glossed = self.lay_terms.clinical(asked)
         context: Sequence[Message] = () if shifted else history
         retrieval_text, joined = with_earlier_turns(glossed, context)
