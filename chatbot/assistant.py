@@ -18,7 +18,7 @@ import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
-from chatbot.condense import people_named, standalone, topic_shift, with_earlier_turns
+from chatbot.condense import people_named, standalone, topic_shift, user_turns, with_earlier_turns
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
@@ -101,6 +101,10 @@ class Assistant:
             return self._refused(started, question, problem, crisis_active)
         query_vector = self.embedder.encode_one(question)
         safety = self.detector.assess(question, query_vector)
+        if safety.route not in ("crisis", "emergency"):
+            in_context = self.detector.in_context(question, [u[:MAX_SCANNED_CHARS] for u in user_turns(history)])
+            if in_context:  # "how many would it take" after "I have a full bottle of lithium at home"
+                safety = replace(safety, route="crisis", signals=(*safety.signals, *in_context))
         if safety.route == "crisis":
             body = m.EMERGENCY_CARD if safety.emergency else ""
             return self._finish(started, question, "crisis", body, safety=safety, crisis_active=crisis_active)

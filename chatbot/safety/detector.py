@@ -206,18 +206,39 @@ class SafetyDetector:
     def _emergency(self, variants: tuple[str, ...], signals: list[str]) -> bool:
         """Is something happening now that needs 911 (or Poison Control) first? An emergency group that no cue
         explains, or an attempt under way (the crisis group act_in_progress, C-SSRS item 6: "I just took 30 of my
-        pills", "I'm on the roof"), which 988's own guidance sends to 911. Appends the signals that decided it."""
-        if any(s.startswith("lexicon:act_in_progress") for s in signals):
+        pills", "I'm on the roof"), which 988's own guidance sends to 911, unless it is told as weeks or more ago
+        and nothing says now. Appends the signals that decided it."""
+        cues = self.lexicon.matches(variants, "cue")
+        if any(s.startswith("lexicon:act_in_progress") for s in signals) and ("past_act" not in cues or "now" in cues):
             signals.append("emergency:act_in_progress")
             return True
         found = self.lexicon.matches(variants, "emergency")
         if not found:
             return False
-        cues = self.lexicon.matches(variants, "cue")
-        if "present" not in cues and ("general_question" in cues or ("history" in cues and "recent" not in cues)):
+        # told as weeks ago ("a few weeks ago I swallowed..."): only a marker of now ("just took", "I'm getting
+        # sleepy") makes it an emergency; the broader "present" cue ("help", "now") does not
+        told_as_past = ("past_act" in cues and "now" not in cues) or ("history" in cues and "recent" not in cues and "present" not in cues)
+        if told_as_past or ("present" not in cues and "general_question" in cues):
             return False
         signals += [f"emergency:{name}={text!r}" for name, text in found.items()]
         return True
+
+    def in_context(self, message: str, earlier: Sequence[str]) -> tuple[str, ...]:
+        """Risk that only the conversation shows: `message` asks how many or how much would be enough ("how many
+        would it take", "would that be enough?") and one of the last two of the writer's `earlier` messages (oldest
+        first) says the means are at hand ("I have a full bottle of lithium at home"): C-SSRS 3, thoughts with method.
+        The signals when it fires (and the message is remembered as a crisis for later turns), else ()."""
+        # the first variant only: the one with stretched letters reduced reads "to see results" as "to se results",
+        # which the question's exclusions would miss
+        question = self.lexicon.matches(self.lexicon.variants(message)[:1], "context").get("lethality_question")
+        if question is None:
+            return ()
+        for turn in reversed(earlier[-2:]):
+            means = self.lexicon.matches(self.lexicon.variants(turn), "context").get("means_at_hand")
+            if means is not None:
+                self._remember(message, True)
+                return (f"context:lethality_question={question!r}", f"context:means_at_hand={means!r}")
+        return ()
 
     def _injection(self, message: str, variants: tuple[str, ...], signals: list[str]) -> bool:
         found = self.lexicon.matches((message.lower(), *variants), "injection")

@@ -17,7 +17,7 @@ EXEMPLARS_FILE = DATA_DIR / "exemplars.toml"
 
 @dataclass(frozen=True)
 class PatternGroup:
-    section: str  # crisis | cue | emergency | medical_advice | injection
+    section: str  # crisis | cue | emergency | medical_advice | injection | context
     name: str  # e.g. "ideation", "informational"
     strength: str  # for crisis groups: strong (fires alone) | weak (fires unless a cue explains it)
     patterns: tuple[re.Pattern[str], ...]
@@ -43,7 +43,7 @@ class Lexicon:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         macros: dict[str, str] = data.get("macros", {})
         groups = []
-        for section in ("crisis", "cue", "emergency", "medical_advice", "injection"):
+        for section in ("crisis", "cue", "emergency", "medical_advice", "injection", "context"):
             for group in data.get(section, []):
                 groups.append(_group(section, group, macros))
         return cls(tuple(groups), dict(data.get("replacements", {})))
