@@ -139,9 +139,19 @@ OFF_TOPIC_TASK = re.compile(
     r"\b(recipe|recipes|bake|baking|cook|cooking|weather|forecast|stock|stocks|bitcoin|crypto|sports?|score|nba|nfl|super bowl|"
     r"movie|movies|capital of|president of|prime minister|population of|homework|essay|poem|joke|song|lyrics|trivia|"
     r"python|javascript|java|sql|code|coding|program|regex|excel|spreadsheet|cover letter|resume|translate|itinerary|"
-    r"flight|hotel|restaurant|vacation|hiking|trail|car|oil change|tax|taxes|mortgage)\b",
+    r"flight|hotel|restaurants?|vacation|hiking|hikes?|trails?|car|oil change|tax|taxes|mortgage|rain|raining|sunny|temperature|"
+    r"traffic|sushi|pizza|coffee shops?|cafes?|bars|farmers market|museums?|things to do|concerts?)\b",
     re.I,
 )
+# Where the clinic is and how to reach it, asked of "you": always the clinic's world ("where are you guys", "what's
+# your address"), even with no clinic word
+_REACHING_US = re.compile(
+    r"\b(where (are|r) (you|u|y ?all)|where (is|are) (your|the) (clinic|office|practice)|your (address|location|office|"
+    r"phone|number|email|e-mail|website|hours)|(call|reach|contact|email|find|visit) (you|u)\b|how do i get (to|there))",
+    re.I,
+)
+# Clinic words that only place a question near the clinic: "will it rain in Menlo Park", "a good hike near your office"
+_PLACE_ONLY = frozenset(["menlo", "park", "office", "clinic", "located", "location"])
 
 # "Do you take Aetna?", "Do you offer TMS?": the thing asked about must exist in the articles.
 _OFFER_Q = re.compile(
@@ -191,8 +201,13 @@ class AnswerabilityJudge:
 
     def out_of_scope(self, question: str, hits: Sequence[Hit]) -> Abstention | None:
         """An Abstention when the question is not about the clinic's world at all, else None."""
+        if _REACHING_US.search(question):
+            return None
         words = set(content_words(question))
-        if words & DOMAIN_TERMS or re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
+        clinic_words = words & DOMAIN_TERMS
+        if clinic_words and clinic_words <= _PLACE_ONLY and OFF_TOPIC_TASK.search(question) and not re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
+            return Abstention("off-topic task near the clinic")
+        if clinic_words or re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
             return None
         if OFF_TOPIC_TASK.search(question):
             return Abstention("off-topic task")

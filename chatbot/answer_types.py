@@ -24,8 +24,11 @@ _DURATION = re.compile(
 )
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|single|several|series)\b", re.I)
-_PLACE_Q = re.compile(r"\b(where|address|located|location|directions|parking|park my car)\b", re.I)
+_PLACE_Q = re.compile(r"\b(where|address|located|location|directions)\b(?!.{0,30}\b(park|parking)\b)", re.I)
 _PLACE = re.compile(r"\b(menlo park|street|st\.|avenue|ave\.|road|suite|parking)\b", re.I)
+# "is there parking near the clinic?": "our Menlo Park clinic" places the clinic but says nothing of parking
+_PARKING_Q = re.compile(r"\b(parking|park my car|garage|where (do|can|should|would) (i|we|my \w+) park)\b", re.I)
+_PARKING = re.compile(r"\b(parking|garage|parking lot|valet|car park)\b", re.I)
 
 _ADDRESS_Q = re.compile(r"\b((?<!email )(?<!e-mail )(?<!web )address|street|directions|what floor|which building)\b", re.I)
 _ADDRESS = re.compile(r"\b\d+\s+[A-Z]?\w+\s+(street|st\.?|avenue|ave\.?|road|rd\.?|blvd|boulevard|drive|way|lane|suite|floor)\b", re.I)
@@ -47,6 +50,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a duration": (_DURATION_Q, _DURATION),
     "a number": (_COUNT_Q, _COUNT),
     "a place": (_PLACE_Q, _PLACE),
+    "parking": (_PARKING_Q, _PARKING),
     "a street address": (_ADDRESS_Q, _ADDRESS),
     "side effects": (_SIDE_EFFECTS_Q, _SIDE_EFFECTS),
     "what it feels like physically": (_PAIN_Q, _PAIN),
