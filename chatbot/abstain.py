@@ -160,6 +160,17 @@ _OFFER_Q = re.compile(
     r"\bis there (a|an|any)\b|\bare (you|they) (in[- ]network|open|covered)\b|\bcan i (get|use|pay|bring|do)\b",
     re.I,
 )
+# "Can ketamine help my migraines?", "Does it cause nausea?", "Is ketamine addictive?": what the question asks
+# about is the object of help / treat / cause..., or the quality asked of the treatment; the articles must name it
+_ASKS_ABOUT = re.compile(
+    r"\b(?:ketamine|esketamine|sgb|kap|infusions?|(?:the |this )?treatments?|therapy|it|they)\s+(?:\w+\s+){0,2}?"
+    r"(?:help|helps|treat|treats|cure|cures|fix|fixes|work for|works for|good for|used for|effective for|approved for|"
+    r"cause|causes|give you|give me|lead to|leads to|show up on|interact with|interfere with)\s+"
+    r"(?:with\s+|for\s+|my\s+|me\s+|you\s+|a\s+|an\s+|the\s+|any\s+|people with\s+|someone with\s+)*(?P<thing>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"|^\W*(?:is|are|can|could)\s+(?:ketamine|esketamine|sgb|kap|the infusions?|infusions|the treatment|this treatment)\s+"
+    r"(?:be\s+)?(?P<quality>[a-z][\w-]*)\W*$",
+    re.I,
+)
 # Question words that carry no topic (they never make a question unanswerable by their absence)
 _GENERIC = frozenset(
     tokenize(
@@ -231,6 +242,10 @@ class AnswerabilityJudge:
             asked_about = _offered_thing(question) & missing
             if asked_about or (missing and len(question.split()) <= 10 and _proper_terms(question, missing)):
                 return Abstention(f"the articles never mention: {', '.join(sorted(asked_about or missing))}")
+            asked = _ASKS_ABOUT.search(question)
+            unknown_thing = missing & set(tokenize([(asked.group("thing") or asked.group("quality") or "") if asked else ""])[0])
+            if unknown_thing:
+                return Abstention(f"asks about what the articles never mention: {', '.join(sorted(unknown_thing))}")
             if _OFFER_Q.search(question) and not self._offer_covered(question, hits):
                 return Abstention("asks whether the clinic offers something the articles never pair together")
         return self._kind_missing(question, retrieval_text or question, composition.sentences)

@@ -50,6 +50,9 @@ def test_faq_question_returns_the_clinics_own_answer(assistant: Assistant) -> No
         # where the clinic is, asked of "you" with no clinic word: the clinic's world, not out of scope
         "where are you guys",
         "what's your address",
+        # what the treatment would help with or cause is something the articles never name
+        "could sgb help my tinnitus",
+        "does ketamine cause hair loss",
     ],
 )
 def test_unanswerable_question_abstains_with_contact_details(assistant: Assistant, question: str) -> None:

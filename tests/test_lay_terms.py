@@ -25,6 +25,7 @@ def lay() -> LayTerms:
         ("can i do crossfit the day after", "intense exercise"),
         ("will i need top-up sessions later", "booster sessions"),
         ("my shrink wants to know what you do", "psychiatrist"),
+        ("can ketamine help with flashbacks", "intrusive memories"),
     ],
 )
 def test_a_lay_phrase_is_glossed_with_the_articles_words(lay: LayTerms, typed: str, clinical: str) -> None:
