@@ -19,13 +19,20 @@ _CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s?(am|pm|a\.m\.|p\.m\.)|\b(monday|tuesda
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow soon\b|\bhow quickly\b|\bhow many (minutes|hours|days|weeks|months)\b", re.I)
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a)\s*(-|to|or)?\s*\w*\s*(minutes?|hours?|days?|weeks?|months?|years?)\b|"
-    r"\b(hours|days|weeks|months) (to|or) (days|weeks|months)\b|\b(immediately|same day|following day|within)\b",
+    r"\b(hours|days|weeks|months) (to|or) (days|weeks|months)\b|\b(immediately|same day|following day|within)\b|"
+    r"\bsince (19|20)\d\d\b|\bdecades?\b",  # "how long has it been FDA-approved?": since 1970
     re.I,
 )
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|single|several|series)\b", re.I)
-_PLACE_Q = re.compile(r"\b(where|address|located|location|directions)\b(?!.{0,30}\b(park|parking)\b)", re.I)
+_TRAINING = r"(train|trained|training|study|studied|school|certified|certification|degree|residency)"
+_PLACE_Q = re.compile(rf"\b(where|address|located|location|directions)\b(?!.{{0,30}}\b(park|parking)\b)(?!.{{0,60}}\b{_TRAINING}\b)", re.I)
 _PLACE = re.compile(r"\b(menlo park|street|st\.|avenue|ave\.|road|suite|parking)\b", re.I)
+# "Where did Dr. Herman train?", "where did your coach get certified?": an institution, not the clinic's location
+_TRAINED_Q = re.compile(rf"\bwhere\b.{{0,60}}\b{_TRAINING}\b", re.I)
+_TRAINED = re.compile(
+    r"\w+-trained\b|\btrained (at|by|in)\b|\b(university|institute|college|school of medicine|residency|fellowship|harvard|stanford|ucsf)\b", re.I
+)
 # "is there parking near the clinic?": "our Menlo Park clinic" places the clinic but says nothing of parking
 _PARKING_Q = re.compile(r"\b(parking|park my car|garage|where (do|can|should|would) (i|we|my \w+) park)\b", re.I)
 _PARKING = re.compile(r"\b(parking|garage|parking lot|valet|car park)\b", re.I)
@@ -51,6 +58,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a number": (_COUNT_Q, _COUNT),
     "a place": (_PLACE_Q, _PLACE),
     "parking": (_PARKING_Q, _PARKING),
+    "where someone trained": (_TRAINED_Q, _TRAINED),
     "a street address": (_ADDRESS_Q, _ADDRESS),
     "side effects": (_SIDE_EFFECTS_Q, _SIDE_EFFECTS),
     "what it feels like physically": (_PAIN_Q, _PAIN),

@@ -184,3 +184,17 @@ def test_every_reply_of_every_route_carries_the_disclaimer(assistant: Assistant,
     assert answer.route == route
     assert envelope_ok(answer)
     assert answer.to_contract()["disclaimer"] in answer.to_contract()["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # "where" about training asks for an institution, not for the clinic's location
+        ("where was your integration coach trained?", "Being True to You"),
+        # "how long has it been" is answered by a year
+        ("how long has ketamine been approved by the FDA?", "since 1970"),
+    ],
+)
+def test_the_kind_of_answer_asked_for_is_read_from_the_question(assistant: Assistant, question: str, fact: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "answered" and fact in answer.body
