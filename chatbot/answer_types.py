@@ -71,9 +71,10 @@ def asked_kinds(question: str) -> list[str]:
 
 
 def holds_kind(kind: str, sentence: str, focus: Set[str] = frozenset()) -> bool:
-    """Does the sentence hold `kind`? A price must also be about what the question asks about (`focus`)."""
+    """Does the sentence hold `kind`? A price or a duration must also be about what the question asks about (`focus`):
+    "how long does the SGB procedure take?" is not answered by "the 48 to 72 hours following a session"."""
     if not KINDS[kind][1].search(sentence):
         return False
-    if kind == "a price" and focus:
+    if kind in ("a price", "a duration") and focus:
         return bool(terms(sentence) & focus)
     return True

@@ -50,6 +50,8 @@ def test_faq_question_returns_the_clinics_own_answer(assistant: Assistant) -> No
         # where the clinic is, asked of "you" with no clinic word: the clinic's world, not out of scope
         "where are you guys",
         "what's your address",
+        # a duration the articles give is about something else (the 48 to 72 hours after a session)
+        "how long does the DSR procedure itself take?",
         # what the treatment would help with or cause is something the articles never name
         "could sgb help my tinnitus",
         "does ketamine cause hair loss",
