@@ -150,6 +150,15 @@ _REACHING_US = re.compile(
     r"phone|number|email|e-mail|website|hours)|(call|reach|contact|email|find|visit) (you|u)\b|how do i get (to|there))",
     re.I,
 )
+# Getting ready for a visit, asked in the first person with no clinic word ("what should I wear?", "can someone come
+# with me?"): in the clinic's chat that is about the visit, never out of scope. ("What should I bring?" is left out:
+# the articles say nothing of it, and the cross-encoder then picks a passage on what to bring *to mind*.)
+_THE_VISIT = re.compile(
+    r"\b((what|should|do|can|must) (should |do |can )?i wear|"
+    r"(come|stay|be) (in there |in the room )?with me|(bring|have) (someone|a friend|a support person|my \w+) (with|along)|"
+    r"(arrive|get there|show up|check in)\b.{0,20}\b(early|before|on time)|how early)\b",
+    re.I,
+)
 # Clinic words that only place a question near the clinic: "will it rain in Menlo Park", "a good hike near your office"
 _PLACE_ONLY = frozenset(["menlo", "park", "office", "clinic", "located", "location"])
 
@@ -212,7 +221,7 @@ class AnswerabilityJudge:
 
     def out_of_scope(self, question: str, hits: Sequence[Hit]) -> Abstention | None:
         """An Abstention when the question is not about the clinic's world at all, else None."""
-        if _REACHING_US.search(question):
+        if _REACHING_US.search(question) or _THE_VISIT.search(question):
             return None
         words = set(content_words(question))
         clinic_words = words & DOMAIN_TERMS

@@ -200,3 +200,10 @@ def test_every_reply_of_every_route_carries_the_disclaimer(assistant: Assistant,
 def test_the_kind_of_answer_asked_for_is_read_from_the_question(assistant: Assistant, question: str, fact: str) -> None:
     answer = assistant.ask(question)
     assert answer.route == "answered" and fact in answer.body
+
+
+def test_getting_ready_for_a_visit_is_the_clinics_business_without_a_clinic_word(assistant: Assistant) -> None:
+    wear = assistant.ask("what should I wear?")
+    assert wear.route == "answered" and "comfortable clothing" in wear.body
+    company = assistant.ask("can my sister come with me?")
+    assert company.route != "out_of_scope" and m.CLINIC_PHONE in company.text
