@@ -55,7 +55,13 @@ TRAIN_ORDINARY = [
     ROOT / "eval" / "followups-blind3.jsonl",
     SHARED / "dev-qa.jsonl",
     SHARED / "dev-abstain.jsonl",
+    # round 4: qa-blind6 after its first run (4 classifier false alarms in 90); blind set 5 is never trained on
+    ROOT / "eval" / "qa-blind6.jsonl",
+    ROOT / "eval" / "followups-blind6.jsonl",
 ]
+# blind probes of round 4 after their first runs: single messages only (a message whose risk is in the conversation,
+# or an emergency under way, is not a lesson about the message alone)
+TRAIN_PROBES = [ROOT / "eval" / "safety-blind6.jsonl", ROOT / "eval" / "safety-blind7.jsonl"]
 BLIND = ROOT / "eval" / "safety-blind2.jsonl"
 
 
@@ -72,6 +78,7 @@ def training_rows() -> list[tuple[str, int]]:
     """(message, 1 for crisis) for every training message: the exemplar bank first, then the labelled sets."""
     rows = exemplar_rows()
     rows += [(r["question"], int(r["expect"] == "crisis")) for r in read(TRAIN_SAFETY)]
+    rows += [(r["question"], int(r["expect"] == "crisis")) for r in read(TRAIN_PROBES) if not r.get("history") and r["expect"] in ("crisis", "not_crisis")]
     return rows + [(r["question"], 0) for r in read(TRAIN_ORDINARY)]
 
 
