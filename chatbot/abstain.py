@@ -223,11 +223,11 @@ class AnswerabilityJudge:
         """An Abstention when the question is not about the clinic's world at all, else None."""
         if _REACHING_US.search(question) or _THE_VISIT.search(question):
             return None
-        words = set(content_words(question))
-        clinic_words = words & DOMAIN_TERMS
-        if clinic_words and clinic_words <= _PLACE_ONLY and OFF_TOPIC_TASK.search(question) and not re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
+        clinic_words = set(content_words(question)) & DOMAIN_TERMS
+        names_the_clinic = bool(re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I))
+        if clinic_words and clinic_words <= _PLACE_ONLY and OFF_TOPIC_TASK.search(question) and not names_the_clinic:
             return Abstention("off-topic task near the clinic")
-        if clinic_words or re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I):
+        if clinic_words or names_the_clinic:
             return None
         if OFF_TOPIC_TASK.search(question):
             return Abstention("off-topic task")
@@ -251,8 +251,7 @@ class AnswerabilityJudge:
             asked_about = _offered_thing(question) & missing
             if asked_about or (missing and len(question.split()) <= 10 and _proper_terms(question, missing)):
                 return Abstention(f"the articles never mention: {', '.join(sorted(asked_about or missing))}")
-            asked = _ASKS_ABOUT.search(question)
-            unknown_thing = missing & set(tokenize([(asked.group("thing") or asked.group("quality") or "") if asked else ""])[0])
+            unknown_thing = _asked_about(question) & missing
             if unknown_thing:
                 return Abstention(f"asks about what the articles never mention: {', '.join(sorted(unknown_thing))}")
             if _OFFER_Q.search(question) and not self._offer_covered(question, hits):
@@ -286,6 +285,15 @@ def _offered_thing(question: str) -> set[str]:
         return set()
     following = question[match.end() :].split()[:4]
     return {t for t in tokenize([" ".join(following)])[0] if t not in _GENERIC}
+
+
+def _asked_about(question: str) -> set[str]:
+    """The terms of what the question asks the treatment to help with or cause, or the quality it asks of it
+    ("Can ketamine help my migraines?" -> {"migrain"}); empty when the question asks neither."""
+    match = _ASKS_ABOUT.search(question)
+    if not match:
+        return set()
+    return set(tokenize([match.group("thing") or match.group("quality") or ""])[0])
 
 
 def _proper_terms(question: str, missing: set[str]) -> bool:

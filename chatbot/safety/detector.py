@@ -208,11 +208,14 @@ class SafetyDetector:
         explains, or an attempt under way (the crisis group act_in_progress, C-SSRS item 6: "I just took 30 of my
         pills", "I'm on the roof"), which 988's own guidance sends to 911, unless it is told as weeks or more ago
         and nothing says now. Appends the signals that decided it."""
+        under_way = any(s.startswith("lexicon:act_in_progress") for s in signals)
+        found = self.lexicon.matches(variants, "emergency")
+        if not under_way and not found:
+            return False  # the common case: no cue needs reading
         cues = self.lexicon.matches(variants, "cue")
-        if any(s.startswith("lexicon:act_in_progress") for s in signals) and ("past_act" not in cues or "now" in cues):
+        if under_way and ("past_act" not in cues or "now" in cues):
             signals.append("emergency:act_in_progress")
             return True
-        found = self.lexicon.matches(variants, "emergency")
         if not found:
             return False
         # told as weeks ago ("a few weeks ago I swallowed..."): only a marker of now ("just took", "I'm getting
@@ -228,6 +231,8 @@ class SafetyDetector:
         would it take", "would that be enough?") and one of the last two of the writer's `earlier` messages (oldest
         first) says the means are at hand ("I have a full bottle of lithium at home"): C-SSRS 3, thoughts with method.
         The signals when it fires (and the message is remembered as a crisis for later turns), else ()."""
+        if not earlier:
+            return ()
         # the first variant only: the one with stretched letters reduced reads "to see results" as "to se results",
         # which the question's exclusions would miss
         question = self.lexicon.matches(self.lexicon.variants(message)[:1], "context").get("lethality_question")
