@@ -144,7 +144,7 @@ class Composer:
 
     def _select(self, ranked: list[tuple[float, float, list[_Pick]]]) -> list[_Pick]:
         """The best window (with its antecedent when it leans back: "This..."); then the next window that does not
-        share a sentence with it, if it ranks nearly as well and the answer stays short. `ranked`: (rank score, logit,
+        share a sentence with it and keeps the answer short, if it ranks nearly as well. `ranked`: (rank score, logit,
         window), best first; each pick carries its window's cross-encoder logit."""
         cfg = self.config
         best_rank, best_logit, best = ranked[0]
@@ -156,8 +156,9 @@ class Composer:
             if {p.text for p in extra} & {p.text for p in chosen}:
                 continue  # the same sentences again: the next window
             if _words(chosen) + _words(extra) <= cfg.max_words:
-                chosen = chosen + extra
-            break
+                return chosen + extra
+            # too long to add: a shorter window that ranks nearly as well may still fit (it stopped here before:
+            # fact in the answer 434 -> 443/564 on the development sets, refusals unchanged, median 63 -> 70 words)
         return chosen
 
 

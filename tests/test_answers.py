@@ -207,3 +207,11 @@ def test_getting_ready_for_a_visit_is_the_clinics_business_without_a_clinic_word
     assert wear.route == "answered" and "comfortable clothing" in wear.body
     company = assistant.ask("can my sister come with me?")
     assert company.route != "out_of_scope" and m.CLINIC_PHONE in company.text
+
+
+def test_a_second_window_that_fits_is_taken_when_a_longer_one_ranks_before_it(assistant: Assistant) -> None:
+    # the topical passage on intrusive memories ranks first; the next distinct window (NMDA, 55 words) is too long to
+    # add, and the answering one after it ("This is not the same as erasing trauma", 40 words) still fits
+    answer = assistant.ask("does ketamine erase traumatic memories")
+    assert answer.route == "answered" and "not the same as erasing trauma" in answer.body
+    assert len(answer.body.split()) <= 110 + 4 * len(answer.citations)  # the cap, plus the citation marks
