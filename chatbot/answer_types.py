@@ -8,7 +8,11 @@ from collections.abc import Set
 
 from index.lexical import terms
 
-_PRICE_Q = re.compile(r"\b(how much|price|prices|pricing|cost of|costs?|fee|fees|charge|charges|out of pocket|financ\w*|payment plans?)\b", re.I)
+_PRICE_Q = re.compile(
+    r"\b(how much|price|prices|pricing|cost of|costs?|fee|fees|charge|charges|out of pocket|financ\w*|payment plans?|sets? (me|you|us) back)\b"
+    r"|\bwhat (does|do|would|will) .{1,60}\bruns? (me|you|us)\b(?!\s+(through|over|down|by))",  # "what does a single drip run me"
+    re.I,
+)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(dollars|usd)\b", re.I)
 _HOURS_Q = re.compile(
     r"\b(hours|opening|closing|open on|open (on )?(weekends?|saturdays?|sundays?|evenings?|holidays?)|what time|weekends?|"
@@ -78,3 +82,70 @@ def holds_kind(kind: str, sentence: str, focus: Set[str] = frozenset()) -> bool:
     if kind in ("a price", "a duration") and focus:
         return bool(terms(sentence) & focus)
     return True
+
+
+# --- a price must be the price of what is asked ------------------------------------------------------------------
+# A clinic often publishes one price ("An initial consultation ($400) is required before any SGB treatment"); a
+# question about another item ("the actual SGB procedure, not the consult", "one booster", "the consultation for
+# ketamine") is not answered by it. Billable items, each a group of the words patients use for it:
+_ITEMS: dict[str, str] = {
+    "consultation": r"consult\w*|intake|evaluations?|assessments?|(?:first|initial|1st|new[- ]patient) (?:appointment|visit|session|meeting)",
+    "procedure": r"procedures?|injections?|shots?|blocks?",
+    "infusion": r"infusions?|drips?|sessions?|treatments? each|each treatment",
+    "booster": r"boosters?|maintenance",
+    "program": r"programs?|packages?|series|course|whole (?:thing|treatment)|all (?:in|together)",
+    "coaching": r"coaching|coach(?:es)?",
+}
+_ITEM = re.compile("|".join(f"(?P<{name}>\\b(?:{words})\\b)" for name, words in _ITEMS.items()), re.I)
+_TREATMENTS: dict[str, re.Pattern[str]] = {
+    "ketamine": re.compile(r"\b(ketamine|iv|infusions?|drips?|kap|esketamine)\b", re.I),
+    "sgb": re.compile(r"\b(sgb|stellate|ganglion|nerve block|neck (?:shot|injection)|dsr|dual sympathetic)\b", re.I),
+}
+# "not the consult", "not counting the consult", "besides the consult", "(not the SGB one)": what is not asked about
+_EXCLUDED = re.compile(
+    r"\b(?:not|besides|other than|apart from|aside from|except(?: for)?|excluding|without)\s+(?:counting\s+|including\s+)?(?:the\s+|a\s+|an\s+)?"
+    r"[\w-]+(?:\s+(?:one|part|fee|consult\w*|cost))?",
+    re.I,
+)
+_CLAUSE = re.compile(r"\s*(?:[;,]|\bbut\b|\bso\b)\s*", re.I)
+
+
+def _priced_item(text: str, money: re.Match[str] | None = None) -> str:
+    """The billable item `text` asks the price of (its last clause that asks for a price, first item there, the head of
+    a compound: "nerve block consult" -> consultation), or the item nearest the amount `money` in a sentence; ""."""
+    if money is not None:
+        found = [(min(abs(m.start() - money.start()), abs(m.end() - money.end())), m.lastgroup or "") for m in _ITEM.finditer(text)]
+        return min(found)[1] if found else ""
+    clauses = [c for c in _CLAUSE.split(_EXCLUDED.sub(" ", text)) if c.strip()]
+    asking = [c for c in clauses if _PRICE_Q.search(c)] or clauses
+    items = list(_ITEM.finditer(asking[-1])) if asking else []
+    if not items:
+        return ""
+    head = items[0]
+    for following in items[1:]:  # "block consult": adjacent item words are one compound, whose head is the last
+        if asking[-1][head.end() : following.start()].strip():
+            break
+        head = following
+    return head.lastgroup or ""
+
+
+def _treatments(text: str) -> set[str]:
+    return {name for name, pattern in _TREATMENTS.items() if pattern.search(text)}
+
+
+def priced_as_asked(question: str, sentence: str, context: str = "") -> bool:
+    """Is the price in `sentence` the price of what `question` asks about? The same billable item (consultation,
+    procedure, infusion, booster, program, coaching) and the same treatment (ketamine or SGB), where the question
+    names them; what the question excludes ("not the consult") does not count. A follow-up that names neither
+    ("how much does that cost?") is read with its `context` (the earlier turns). True when nothing can be compared."""
+    money = _MONEY.search(sentence)
+    if money is None:
+        return False
+    asked = _EXCLUDED.sub(" ", question)
+    item = _priced_item(question) or (_priced_item(context) if context and not _treatments(asked) else "")
+    priced = _priced_item(sentence, money)
+    if item and priced and item != priced:
+        return False
+    wanted = _treatments(asked) or (_treatments(context) if context else set())
+    named = _treatments(sentence)
+    return not (wanted and named and not wanted & named)

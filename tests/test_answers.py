@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from chatbot.answer_types import priced_as_asked
 from chatbot.assistant import Assistant
 from chatbot.retrieval import ClinicRetriever
 from chatbot.safety import messages as m
@@ -215,3 +216,31 @@ def test_a_second_window_that_fits_is_taken_when_a_longer_one_ranks_before_it(as
     answer = assistant.ask("does ketamine erase traumatic memories")
     assert answer.route == "answered" and "not the same as erasing trauma" in answer.body
     assert len(answer.body.split()) <= 110 + 4 * len(answer.citations)  # the cap, plus the citation marks
+
+
+_SGB_CONSULT_PRICE = "An initial consultation ($400) is required before any SGB treatment to assess candidacy."
+
+
+@pytest.mark.parametrize(
+    ("question", "context", "answers"),
+    [
+        ("how much do you charge for the nerve block consult?", "", True),  # "block consult": the head is the consult
+        ("how much does the first appointment for the neck injection cost", "", True),
+        ("how much does it cost?", "what is SGB?", True),  # nothing named: read with the conversation
+        ("What's the price of the actual SGB procedure, not counting the consult?", "", False),
+        ("i know theres a consult fee for sgb but what does the actual block cost", "", False),
+        ("How much is the initial consultation for ketamine (not the SGB one)?", "", False),
+        ("how much does one booster cost", "what are booster sessions", False),
+        ("how much does that cost?", "how many infusions do I need?", False),
+        ("what would the whole KAP program set me back", "", False),
+    ],
+)
+def test_a_price_answers_only_a_question_about_the_item_it_prices(question: str, context: str, answers: bool) -> None:
+    assert priced_as_asked(question, _SGB_CONSULT_PRICE, context) is answers
+
+
+def test_the_price_of_another_item_is_not_found(assistant: Assistant) -> None:
+    other = assistant.ask("how much is the actual sgb procedure, not the consult")
+    assert other.route == "not_found" and "$400" not in other.body and m.CLINIC_PHONE in other.text
+    consult = assistant.ask("how much is the SGB consultation?")
+    assert consult.route == "answered" and "$400" in consult.body
