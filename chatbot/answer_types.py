@@ -54,6 +54,27 @@ _AGE_Q = re.compile(
 )
 _AGE = re.compile(r"\b(\d+ (years old|and (older|over|up))|\d+\+|adults?|ages? \d+|adolescents?|teens?|teenagers?|children|minors?|elderly|seniors?)\b", re.I)
 
+# "can my wife sit in the room with me during the infusion?", "can family members come to the consult?": a person of
+# the patient's own with them (not the clinic's staff: "will someone be with me the whole time?" is about monitoring)
+_OWN_PEOPLE = (
+    r"(?:partner|husband|wife|spouse|mom|mother|dad|father|friend|sister|brother|boyfriend|girlfriend|daughter|son|fianc[eé]e?|"
+    r"parent|support person|family member|loved one|caregiver)s?"
+)
+_WITH_YOU = r"(?:sit|stay|come|wait|join|accompany|hang out|be (?:there|present|in the room|in there|with me|allowed))"
+_COMPANION_Q = re.compile(
+    rf"\b(?:can|could|may|will|would|is|are|does|do)\b[^.?!]{{0,15}}\b(?:my|a|our)\s+(?:\w+\s+)?{_OWN_PEOPLE}\b[^.?!]{{0,40}}"
+    rf"\b{_WITH_YOU}\b"
+    rf"|\b(?:my|our)\s+(?:\w+\s+)?{_OWN_PEOPLE}\b.{{0,60}}\b(?:can|could|may) (?:she|he|they) {_WITH_YOU}\b"
+    rf"|\b(?:family(?: members)?|friends|loved ones|visitors?|guests?|companions?)\b.{{0,30}}\b{_WITH_YOU}\b"
+    rf"|\b(?:bring|have)\s+(?:my|a)\s+(?:\w+\s+)?{_OWN_PEOPLE}\b.{{0,20}}\b(?:with|along|in|to)\b",
+    re.I,
+)
+_COMPANION = re.compile(
+    r"\b(?:partners?|spouses?|husbands?|wives|wife|(?<!internal )famil(?:y|ies)(?! systems)|friends?|loved ones?|support persons?|companions?|"
+    r"visitors?|guests?|accompan\w+|waiting room|lobby)\b",
+    re.I,
+)
+
 # kind -> (does the question ask for it?, does a sentence hold it?)
 KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a price": (_PRICE_Q, _MONEY),
@@ -67,6 +88,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "side effects": (_SIDE_EFFECTS_Q, _SIDE_EFFECTS),
     "what it feels like physically": (_PAIN_Q, _PAIN),
     "an age": (_AGE_Q, _AGE),
+    "a companion of the patient's": (_COMPANION_Q, _COMPANION),
 }
 
 

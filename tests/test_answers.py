@@ -244,3 +244,13 @@ def test_the_price_of_another_item_is_not_found(assistant: Assistant) -> None:
     assert other.route == "not_found" and "$400" not in other.body and m.CLINIC_PHONE in other.text
     consult = assistant.ask("how much is the SGB consultation?")
     assert consult.route == "answered" and "$400" in consult.body
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can my mom stay in the room during my infusion", "is my boyfriend allowed to come in with me for the sgb", "can family members come to the consult?"],
+)
+def test_a_companion_in_the_room_is_not_found_when_the_articles_say_nothing_of_it(assistant: Assistant, question: str) -> None:
+    # the articles never say who may be with the patient: a passage on music or memory does not answer it
+    answer = assistant.ask(question)
+    assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
