@@ -120,7 +120,7 @@ _ITEMS: dict[str, str] = {
 }
 _ITEM = re.compile("|".join(f"(?P<{name}>\\b(?:{words})\\b)" for name, words in _ITEMS.items()), re.I)
 _TREATMENTS: dict[str, re.Pattern[str]] = {
-    "ketamine": re.compile(r"\b(ketamine|iv|infusions?|drips?|kap|esketamine)\b", re.I),
+    "ketamine": re.compile(r"\b(ketamine|iv|infusions?|drips?|kap|esketamine|induction)\b", re.I),
     "sgb": re.compile(r"\b(sgb|stellate|ganglion|nerve block|neck (?:shot|injection)|dsr|dual sympathetic)\b", re.I),
 }
 # "not the consult", "not counting the consult", "besides the consult", "(not the SGB one)": what is not asked about
@@ -155,6 +155,15 @@ def _treatments(text: str) -> set[str]:
     return {name for name, pattern in _TREATMENTS.items() if pattern.search(text)}
 
 
+def _same_treatment(question: str, sentence: str, context: str) -> bool:
+    """False when the question (or, naming none, its conversation) asks about one treatment and the sentence names
+    only the other ("how long does the relief from SGB last?" is not answered by the ketamine induction series)."""
+    asked = _EXCLUDED.sub(" ", question)
+    wanted = _treatments(asked) or (_treatments(context) if context else set())
+    named = _treatments(sentence)
+    return not (wanted and named and not wanted & named)
+
+
 def priced_as_asked(question: str, sentence: str, context: str = "") -> bool:
     """Is the price in `sentence` the price of what `question` asks about? The same billable item (consultation,
     procedure, infusion, booster, program, coaching) and the same treatment (ketamine or SGB), where the question
@@ -168,6 +177,41 @@ def priced_as_asked(question: str, sentence: str, context: str = "") -> bool:
     priced = _priced_item(sentence, money)
     if item and priced and item != priced:
         return False
-    wanted = _treatments(asked) or (_treatments(context) if context else set())
-    named = _treatments(sentence)
-    return not (wanted and named and not wanted & named)
+    return _same_treatment(question, sentence, context)
+
+
+# --- a duration must be the duration of what is asked --------------------------------------------------------------
+_EVENT = r"(?:infusions?|sessions?|appointments?|appts?|consult(?:ation)?s?|procedures?|blocks?|injections?|visits?|coaching)"
+# "how long is an infusion?", "how long does the SGB procedure take?": the length of an event, not a time around it
+_LENGTH_Q = re.compile(
+    rf"\bhow long (?:is|are|does|do|will|would)\b(?:\s+\w+){{0,4}}?\s+{_EVENT}\b(?:\s+(?:itself|themselves|take|last|run|go|be))*\s*(?:[?.!]|$)",
+    re.I,
+)
+_RELATIVE_Q = re.compile(r"\b(after|before|until|till|once|following|wear|wears|kick|feel|felt|results?|relief|effects?|benefits?|improvement|wait)\b", re.I)
+# a duration that places something around an event ("the 48 to 72 hours following a session", "within an hour of the
+# infusion ending", "24 hours prior") or measures another thing ("this 48-to-72-hour window")
+_AROUND = re.compile(r"^\s*(?:following|after|before|prior|beforehand|later|of|into|out)\b", re.I)
+_HYPHENATED = re.compile(r"\b[\w-]+-(?:minute|hour|day|week|month)\s+(?P<noun>(?:[\w-]+\s+){0,2}[\w-]+)", re.I)
+
+
+def timed_as_asked(question: str, sentence: str, context: str = "") -> bool:
+    """Is the duration in `sentence` a duration of what `question` asks about? The same treatment (as for a price);
+    and when the question asks how long an event lasts ("how long is an infusion?"), a duration of that event:
+    "two 2-hour infusion sessions" answers it, "the 48 to 72 hours following a session" and "this 48-to-72-hour
+    window" do not. True when the question asks for another duration (how soon, how long after...)."""
+    if not _same_treatment(question, sentence, context):
+        return False
+    length = _LENGTH_Q.search(question)
+    if not length or _RELATIVE_Q.search(question):
+        return True
+    event = re.compile(rf"\b{_EVENT}\b", re.I)
+    for hyphenated in _HYPHENATED.finditer(sentence):
+        if event.search(hyphenated.group("noun")):
+            return True
+    for duration in _DURATION.finditer(sentence):
+        measured = re.search(r"(minute|hour|day|week|month|year)s?$", duration.group(0), re.I)  # not "within", "since 1970"
+        if not measured or "-" in duration.group(0) or sentence[max(0, duration.start() - 7) : duration.start()].lower().strip() == "within":
+            continue
+        if not _AROUND.match(sentence[duration.end() :]) and not re.match(r"-\w", sentence[duration.end() :]) and event.search(sentence):
+            return True
+    return False

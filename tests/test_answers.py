@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from chatbot.answer_types import priced_as_asked
+from chatbot.answer_types import priced_as_asked, timed_as_asked
 from chatbot.assistant import Assistant
 from chatbot.retrieval import ClinicRetriever
 from chatbot.safety import messages as m
@@ -254,3 +254,31 @@ def test_a_companion_in_the_room_is_not_found_when_the_articles_say_nothing_of_i
     # the articles never say who may be with the patient: a passage on music or memory does not answer it
     answer = assistant.ask(question)
     assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
+
+
+_TWO_HOURS = "Our KAP program includes a preparation session, two 2-hour in-office infusion sessions, and integration coaching."
+_AROUND_A_SESSION = "The 48 to 72 hours following a session are a particularly rich window for reflection and integration."
+_WINDOW = "Integration coaching sessions are timed specifically around this 48-to-72-hour window."
+_SERIES = "For most patients completing a standard induction series, the reduction in depressive symptoms lasts approximately five weeks."
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("how long are the KAP infusion sessions", _TWO_HOURS, True),
+        ("how long are the KAP infusion sessions", _AROUND_A_SESSION, False),  # a time around a session, not its length
+        ("how long is an integration coaching session", _WINDOW, False),  # the length of a window, not of the session
+        ("how long does the integration window last after a session?", _AROUND_A_SESSION, True),
+        ("how long do the effects of ketamine last?", _SERIES, True),
+        ("how long does the relief from sgb usually last", _SERIES, False),  # the ketamine series, not SGB
+    ],
+)
+def test_a_duration_answers_only_a_question_about_what_it_times(question: str, sentence: str, answers: bool) -> None:
+    assert timed_as_asked(question, sentence) is answers
+
+
+def test_how_long_something_else_lasts_is_not_found(assistant: Assistant) -> None:
+    assert assistant.ask("how long is an integration coaching session").route == "not_found"
+    assert assistant.ask("how long does the relief from the neck shot last?").route == "not_found"
+    series = assistant.ask("how long do the effects of ketamine last after the whole series?")
+    assert series.route == "answered" and "five weeks" in series.body
