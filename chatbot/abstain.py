@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chatbot.answer_types import asked_kinds, holds_kind, priced_as_asked, timed_as_asked
+from chatbot.answer_types import answers_kind, asked_kinds, holds_kind
 from chatbot.compose import Composition
 from chatbot.condense import TOPIC_TERMS, content_words
 from chatbot.types import Hit
@@ -275,10 +275,8 @@ class AnswerabilityJudge:
         for kind in asked_kinds(question):
             if not any(holds_kind(kind, s, focus) for s in sentences):
                 return Abstention(f"asks for {kind}; the selected sentences hold none")
-            if kind == "a price" and not any(holds_kind(kind, s, focus) and priced_as_asked(question, s, about) for s in sentences):
-                return Abstention("asks the price of another item or treatment than the one the selected sentences price")
-            if kind == "a duration" and not any(holds_kind(kind, s, focus) and timed_as_asked(question, s, about) for s in sentences):
-                return Abstention("asks how long something lasts; the selected sentences time something else")
+            if not any(answers_kind(kind, question, s, focus, about) for s in sentences):
+                return Abstention(f"asks for {kind}; the selected sentences give one for something else")
         return None
 
 

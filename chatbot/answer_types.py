@@ -204,14 +204,36 @@ def timed_as_asked(question: str, sentence: str, context: str = "") -> bool:
     length = _LENGTH_Q.search(question)
     if not length or _RELATIVE_Q.search(question):
         return True
-    event = re.compile(rf"\b{_EVENT}\b", re.I)
-    for hyphenated in _HYPHENATED.finditer(sentence):
-        if event.search(hyphenated.group("noun")):
-            return True
+    # every event word the question names must be the timed one's: "integration coaching session" is not timed by
+    # "two 2-hour infusion sessions"
+    asked = {_singular(w) for w in re.findall(rf"\b{_EVENT}\b", length.group(0), re.I)}
+
+    def names_the_event(text: str) -> bool:
+        return asked <= {_singular(w) for w in re.findall(rf"\b{_EVENT}\b", text, re.I)}
+
+    if any(names_the_event(hyphenated.group("noun")) for hyphenated in _HYPHENATED.finditer(sentence)):
+        return True
     for duration in _DURATION.finditer(sentence):
         measured = re.search(r"(minute|hour|day|week|month|year)s?$", duration.group(0), re.I)  # not "within", "since 1970"
         if not measured or "-" in duration.group(0) or sentence[max(0, duration.start() - 7) : duration.start()].lower().strip() == "within":
             continue
-        if not _AROUND.match(sentence[duration.end() :]) and not re.match(r"-\w", sentence[duration.end() :]) and event.search(sentence):
+        if not _AROUND.match(sentence[duration.end() :]) and not re.match(r"-\w", sentence[duration.end() :]) and names_the_event(sentence):
             return True
     return False
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return {"appts": "appointment", "appt": "appointment", "consult": "consultation", "consults": "consultation"}.get(word, word.removesuffix("s"))
+
+
+def answers_kind(kind: str, question: str, sentence: str, focus: Set[str] = frozenset(), context: str = "") -> bool:
+    """Does `sentence` hold the `kind` of thing `question` asks for, and of what it asks about? `holds_kind`, and for a
+    price or a duration `priced_as_asked` / `timed_as_asked` (`context`: the conversation's earlier turns)."""
+    if not holds_kind(kind, sentence, focus):
+        return False
+    if kind == "a price":
+        return priced_as_asked(question, sentence, context)
+    if kind == "a duration":
+        return timed_as_asked(question, sentence, context)
+    return True

@@ -268,6 +268,8 @@ _SERIES = "For most patients completing a standard induction series, the reducti
         ("how long are the KAP infusion sessions", _TWO_HOURS, True),
         ("how long are the KAP infusion sessions", _AROUND_A_SESSION, False),  # a time around a session, not its length
         ("how long is an integration coaching session", _WINDOW, False),  # the length of a window, not of the session
+        ("how long is an integration coaching session", _TWO_HOURS, False),  # the infusion sessions', not the coaching's
+        ("how long is an infusion?", _TWO_HOURS, True),
         ("how long does the integration window last after a session?", _AROUND_A_SESSION, True),
         ("how long do the effects of ketamine last?", _SERIES, True),
         ("how long does the relief from sgb usually last", _SERIES, False),  # the ketamine series, not SGB
@@ -282,3 +284,9 @@ def test_how_long_something_else_lasts_is_not_found(assistant: Assistant) -> Non
     assert assistant.ask("how long does the relief from the neck shot last?").route == "not_found"
     series = assistant.ask("how long do the effects of ketamine last after the whole series?")
     assert series.route == "answered" and "five weeks" in series.body
+
+
+def test_the_window_holding_what_is_asked_is_preferred_to_a_topical_one(assistant: Assistant) -> None:
+    # the cross-encoder ranks passages on the sessions with no length first; the one with "2-hour" is read further down
+    answer = assistant.ask("how long are the KAP infusion sessions")
+    assert answer.route == "answered" and "2-hour" in answer.body
