@@ -268,7 +268,9 @@ class AnswerabilityJudge:
         return any(set(focus) <= terms(h.chunk.embed_text) for h in hits)
 
     def _unknown_terms(self, question: str) -> set[str]:
-        return {t for t in tokenize([question])[0] if t not in self.vocabulary and t not in _GENERIC and not t.isdigit()}
+        """The question's stemmed terms the articles never use. A plural the stemmer keeps ("SNRIs" -> "snris") knows
+        its singular ("SNRI")."""
+        return {t for t in tokenize([question])[0] if t not in self.vocabulary and f"{t}s" not in self.vocabulary and t not in _GENERIC and not t.isdigit()}
 
     def _kind_missing(self, question: str, about: str, sentences: Sequence[str]) -> Abstention | None:
         focus = {t for t in tokenize([about])[0] if t not in _GENERIC}

@@ -290,3 +290,9 @@ def test_the_window_holding_what_is_asked_is_preferred_to_a_topical_one(assistan
     # the cross-encoder ranks passages on the sessions with no length first; the one with "2-hour" is read further down
     answer = assistant.ask("how long are the KAP infusion sessions")
     assert answer.route == "answered" and "2-hour" in answer.body
+
+
+def test_a_singular_the_articles_only_use_in_the_plural_is_known(assistant: Assistant) -> None:
+    # the articles write "SNRIs (serotonin-norepinephrine reuptake inhibitors)"; the stemmer keeps "snris" whole
+    answer = assistant.ask("what's an SNRI")
+    assert answer.route == "answered" and "serotonin-norepinephrine" in answer.body
