@@ -75,6 +75,19 @@ _COMPANION = re.compile(
     re.I,
 )
 
+# "what's the name of your integration coach?", "what's her last name?": a person's name, not what they do
+_ROLE = r"(?:doctors?|docs?|coach(?:es)?|nurses?|anesthesiologists?|therapists?|psychiatrists?|clinicians?|providers?|founders?|physicians?|staff)"
+_NAME_Q = re.compile(
+    rf"\b(?:her|his|their|(?:the |your |ur |that |this )?(?:\w+ )?{_ROLE}'?s?|dr\.? \w+'?s)\s+(?P<full>full |last |first |sur)?names?\b"
+    rf"|\b(?P<full2>full |last |sur)?names? of (?:the |your |ur |that |this )?(?:\w+ )?{_ROLE}\b"
+    rf"|\bwho(?:'s| is) (?:your|the) (?:\w+ )?{_ROLE}\b(?=\s*(?:called|named))",
+    re.I,
+)
+# a personal name as the articles write one: a title and a capitalized name, or a role followed by one ("our coach,
+# Jamie Lee,"); case-sensitive: names are capitalized
+_PERSON = re.compile(r"\b(?:Dr|Mr|Ms|Mrs|Mx)\.?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|\b(?i:" + _ROLE + r"),?\s+(?:is\s+|named\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
+_FULL_NAME = re.compile(r"\b(?:Dr|Mr|Ms|Mrs|Mx)\.?\s+[A-Z][a-z]+\s+[A-Z][a-z]+|\b(?i:" + _ROLE + r"),?\s+(?:is\s+|named\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+")
+
 # kind -> (does the question ask for it?, does a sentence hold it?)
 KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a price": (_PRICE_Q, _MONEY),
@@ -89,6 +102,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "what it feels like physically": (_PAIN_Q, _PAIN),
     "an age": (_AGE_Q, _AGE),
     "a companion of the patient's": (_COMPANION_Q, _COMPANION),
+    "a person's name": (_NAME_Q, _PERSON),
 }
 
 
@@ -236,4 +250,23 @@ def answers_kind(kind: str, question: str, sentence: str, focus: Set[str] = froz
         return priced_as_asked(question, sentence, context)
     if kind == "a duration":
         return timed_as_asked(question, sentence, context)
+    if kind == "a person's name":
+        return named_as_asked(question, sentence, context)
     return True
+
+
+def named_as_asked(question: str, sentence: str, context: str = "") -> bool:
+    """Does `sentence` give the name `question` asks for? A last or full name needs two words ("Dr. Sara Herman", not
+    "Dr. Natasha"); and when the question or its conversation (`context`) names the clinician ("dr natasha"), the
+    name must be theirs ("her last name" after "who is Dr. Natasha" is not answered by "Dr. Sara Herman")."""
+    asked = _NAME_Q.search(question)
+    part = ((asked.group("full") or asked.group("full2") or "") if asked else "").strip().lower()
+    names = [m.group(0) for m in (_FULL_NAME if part in ("last", "full", "sur") else _PERSON).finditer(sentence)]
+    people = {_bare(name) for name in re.findall(r"\bdr\.?\s+([\w']+)", f"{question} {context}", re.I)}  # "dr hermans"
+    if people:
+        names = [n for n in names if people & {_bare(w) for w in re.findall(r"\w+", n)}]
+    return bool(names)
+
+
+def _bare(name: str) -> str:
+    return name.lower().removesuffix("'s").removesuffix("s")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from chatbot.answer_types import priced_as_asked, timed_as_asked
+from chatbot.answer_types import named_as_asked, priced_as_asked, timed_as_asked
 from chatbot.assistant import Assistant
 from chatbot.retrieval import ClinicRetriever
 from chatbot.safety import messages as m
@@ -296,3 +296,30 @@ def test_a_singular_the_articles_only_use_in_the_plural_is_known(assistant: Assi
     # the articles write "SNRIs (serotonin-norepinephrine reuptake inhibitors)"; the stemmer keeps "snris" whole
     answer = assistant.ask("what's an SNRI")
     assert answer.route == "answered" and "serotonin-norepinephrine" in answer.body
+
+
+_NATASHA = "Dr. Natasha, our board-certified anesthesiologist who trained at UCSF, brings additional clinical depth."
+_HERMAN = "At Soft Reboot Wellness, Dr. Sara Herman, a Harvard-trained anesthesiologist, leads care."
+_COACH = "Our certified psychedelic integration coach, trained by Being True to You, works with you."
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "context", "answers"),
+    [
+        ("what's the doctor's name?", _HERMAN, "", True),
+        ("whats dr hermans first name", _HERMAN, "", True),
+        ("what's her full name", _HERMAN, "who runs the clinic", True),
+        ("What's the name of your integration coach?", _COACH, "", False),  # trained by an organisation, not a name
+        ("what's dr natasha's last name", _NATASHA, "", False),  # one name given
+        ("whats her last name?", _HERMAN, "who is dr natasha", False),  # another clinician's full name
+    ],
+)
+def test_a_name_answers_only_a_question_about_that_persons_name(question: str, sentence: str, context: str, answers: bool) -> None:
+    assert named_as_asked(question, sentence, context) is answers
+
+
+def test_a_name_the_articles_never_give_is_not_found(assistant: Assistant) -> None:
+    coach = assistant.ask("what's your integration coach's name?")
+    assert coach.route == "not_found" and m.CLINIC_PHONE in coach.text
+    doctor = assistant.ask("what's the name of the doctor who does the infusions?")
+    assert doctor.route == "answered" and "Herman" in doctor.body
