@@ -188,7 +188,7 @@ _GENERIC = frozenset(
             "clinics patient patients people person someone anyone kind type types sort option options available availability "
             "currently ever still per each every first next time times thing things way ways help question questions answer "
             "price cost costs fee fees much many long soon quickly number actual actually really like good best better "
-            "besides except aside apart beyond else other others anything something instead"
+            "besides except aside apart beyond else other others anything something instead wait waiting"
         ]
     )[0]
 )

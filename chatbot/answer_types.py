@@ -45,8 +45,12 @@ _ADDRESS_Q = re.compile(r"\b((?<!email )(?<!e-mail )(?<!web )address|street|dire
 _ADDRESS = re.compile(r"\b\d+\s+[A-Z]?\w+\s+(street|st\.?|avenue|ave\.?|road|rd\.?|blvd|boulevard|drive|way|lane|suite|floor)\b", re.I)
 _SIDE_EFFECTS_Q = re.compile(r"\bside[- ]?effects?\b|\badverse (effects?|reactions?)\b", re.I)
 _SIDE_EFFECTS = re.compile(r"\bside[- ]?effects?\b|\badverse\b|\bnause\w*|\bdizz\w*|\bhoarse\w*|\bheadaches?\b", re.I)
-_PAIN_Q = re.compile(r"\b(does|do|will|would|is|are) (it|the \w+|sgb|an? \w+|they|infusions?|the injection|iv)\b.{0,20}\b(hurt|hurts|painful|sore)\b", re.I)
-_PAIN = re.compile(r"\b(hurt|hurts|painful|pain|discomfort|sore|numb\w*|sting\w*|pinch)\b", re.I)
+# ".{0,60}": room for a lay term's gloss ("does the neck injection (the stellate ganglion block injection) hurt")
+_PAIN_Q = re.compile(
+    r"\b(does|do|will|would|is|are) (it|that|this|the \w+|sgb|an? \w+|they|infusions?|the injection|iv)\b.{0,60}\b(hurt|hurts|painful|sore)\b", re.I
+)
+# physical pain or its relief, not "emotional numbing" (a PTSD symptom) or a doctor's career in "pain management"
+_PAIN = re.compile(r"\b(hurt|hurts|painful|discomfort|sore|sting\w*|pinch|(?<!emotional )numb\w*|(?<!chronic )pain(?! management))\b", re.I)
 _AGE_Q = re.compile(
     r"\b(minimum age|age limit|how old|years old|teen|teens|teenager|teenagers|adolescents?|minors?|children|kids|"
     r"my (son|daughter)|under 18|over 65|elderly|seniors?)\b",

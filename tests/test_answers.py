@@ -11,7 +11,7 @@ from chatbot.answer_types import named_as_asked, priced_as_asked, timed_as_asked
 from chatbot.assistant import Assistant
 from chatbot.retrieval import ClinicRetriever
 from chatbot.safety import messages as m
-from chatbot.types import Answer, InvalidInput
+from chatbot.types import Answer, InvalidInput, Message
 
 PTSD = "https://softrebootwellness.com/ketamine-therapy-ptsd-menlo-park/"
 PREPARE = "https://softrebootwellness.com/what-to-think-about-ketamine-therapy-ca/"
@@ -323,3 +323,16 @@ def test_a_name_the_articles_never_give_is_not_found(assistant: Assistant) -> No
     assert coach.route == "not_found" and m.CLINIC_PHONE in coach.text
     doctor = assistant.ask("what's the name of the doctor who does the infusions?")
     assert doctor.route == "answered" and "Herman" in doctor.body
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("does the neck injection hurt", ()),  # a lay term's gloss lengthens the question; "emotional numbing" is no pain
+        ("does that hurt?", ({"role": "user", "content": "what is SGB?"},)),
+        ("how long is the wait to get a first appointment?", ()),  # not the weeks antidepressants take ("waiting")
+    ],
+)
+def test_what_the_articles_do_not_say_of_pain_or_waiting_is_not_found(assistant: Assistant, question: str, history: tuple[Message, ...]) -> None:
+    answer = assistant.ask(question, list(history))
+    assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
