@@ -174,10 +174,13 @@ _OFFER_Q = re.compile(
 _ASKS_ABOUT = re.compile(
     r"\b(?:ketamine|esketamine|sgb|kap|infusions?|(?:the |this )?treatments?|therapy|it|they)\s+(?:\w+\s+){0,2}?"
     r"(?:help|helps|treat|treats|cure|cures|fix|fixes|work for|works for|good for|used for|effective for|approved for|"
-    r"cause|causes|give you|give me|lead to|leads to|show up on|interact with|interfere with)\s+"
-    r"(?:with\s+|for\s+|my\s+|me\s+|you\s+|a\s+|an\s+|the\s+|any\s+|people with\s+|someone with\s+)*(?P<thing>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"cause|causes|give you|give me|lead to|leads to|show up on|interact with|interfere with|"
+    # "make me nauseous", not "make me feel weird" (how the experience feels, which the articles describe)
+    r"makes? (?:me|you|people|patients|someone)(?!\s+feel)|raise|raises|lower|lowers|damage|damages)\s+"
+    r"(?:with\s+|for\s+|my\s+|me\s+|you\s+|your\s+|a\s+|an\s+|the\s+|any\s+|people with\s+|someone with\s+)*(?P<thing>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
     r"|^\W*(?:is|are|can|could)\s+(?:ketamine|esketamine|sgb|kap|the infusions?|infusions|the treatment|this treatment)\s+"
-    r"(?:be\s+)?(?P<quality>[a-z][\w-]*)\W*$",
+    r"(?:be\s+)?(?P<quality>[a-z][\w-]*)\W*$"
+    r"|\b(?:get|become|be|am i|feel)\s+(?P<state>[a-z][\w-]*)\s+(?:to|on|from)\s+(?:ketamine|esketamine|the infusions?|infusions|the treatment|it)\b",
     re.I,
 )
 # Question words that carry no topic (they never make a question unanswerable by their absence)
@@ -297,7 +300,7 @@ def _asked_about(question: str) -> set[str]:
     match = _ASKS_ABOUT.search(question)
     if not match:
         return set()
-    return set(tokenize([match.group("thing") or match.group("quality") or ""])[0])
+    return set(tokenize([match.group("thing") or match.group("quality") or match.group("state") or ""])[0])
 
 
 def _proper_terms(question: str, missing: set[str]) -> bool:

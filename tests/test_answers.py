@@ -336,3 +336,12 @@ def test_a_name_the_articles_never_give_is_not_found(assistant: Assistant) -> No
 def test_what_the_articles_do_not_say_of_pain_or_waiting_is_not_found(assistant: Assistant, question: str, history: tuple[Message, ...]) -> None:
     answer = assistant.ask(question, list(history))
     assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["will the infusions make me nauseous?", "does ketamine raise your blood pressure", "can you get addicted to ketamine after a whole series?"],
+)
+def test_an_effect_the_articles_never_name_is_not_found(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
