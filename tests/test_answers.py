@@ -246,16 +246,6 @@ def test_the_price_of_another_item_is_not_found(assistant: Assistant) -> None:
     assert consult.route == "answered" and "$400" in consult.body
 
 
-@pytest.mark.parametrize(
-    "question",
-    ["can my mom stay in the room during my infusion", "is my boyfriend allowed to come in with me for the sgb", "can family members come to the consult?"],
-)
-def test_a_companion_in_the_room_is_not_found_when_the_articles_say_nothing_of_it(assistant: Assistant, question: str) -> None:
-    # the articles never say who may be with the patient: a passage on music or memory does not answer it
-    answer = assistant.ask(question)
-    assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
-
-
 _TWO_HOURS = "Our KAP program includes a preparation session, two 2-hour in-office infusion sessions, and integration coaching."
 _AROUND_A_SESSION = "The 48 to 72 hours following a session are a particularly rich window for reflection and integration."
 _WINDOW = "Integration coaching sessions are timed specifically around this 48-to-72-hour window."
@@ -331,17 +321,16 @@ def test_a_name_the_articles_never_give_is_not_found(assistant: Assistant) -> No
         ("does the neck injection hurt", ()),  # a lay term's gloss lengthens the question; "emotional numbing" is no pain
         ("does that hurt?", ({"role": "user", "content": "what is SGB?"},)),
         ("how long is the wait to get a first appointment?", ()),  # not the weeks antidepressants take ("waiting")
+        # who may be with the patient: a passage on music or memory does not answer it
+        ("can my mom stay in the room during my infusion", ()),
+        ("is my boyfriend allowed to come in with me for the sgb", ()),
+        ("can family members come to the consult?", ()),
+        # an effect the articles never name
+        ("will the infusions make me nauseous?", ()),
+        ("does ketamine raise your blood pressure", ()),
+        ("can you get addicted to ketamine after a whole series?", ()),
     ],
 )
-def test_what_the_articles_do_not_say_of_pain_or_waiting_is_not_found(assistant: Assistant, question: str, history: tuple[Message, ...]) -> None:
+def test_what_the_articles_do_not_say_is_not_found(assistant: Assistant, question: str, history: tuple[Message, ...]) -> None:
     answer = assistant.ask(question, list(history))
-    assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
-
-
-@pytest.mark.parametrize(
-    "question",
-    ["will the infusions make me nauseous?", "does ketamine raise your blood pressure", "can you get addicted to ketamine after a whole series?"],
-)
-def test_an_effect_the_articles_never_name_is_not_found(assistant: Assistant, question: str) -> None:
-    answer = assistant.ask(question)
     assert answer.route == "not_found" and m.CLINIC_PHONE in answer.text
