@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chatbot.answer_types import answers_kind, asked_kinds, holds_kind
+from chatbot.answer_types import asked_kinds, holds_kind, of_what_is_asked
 from chatbot.compose import Composition
 from chatbot.condense import TOPIC_TERMS, content_words
 from chatbot.types import Hit
@@ -278,9 +278,10 @@ class AnswerabilityJudge:
     def _kind_missing(self, question: str, about: str, sentences: Sequence[str]) -> Abstention | None:
         focus = {t for t in tokenize([about])[0] if t not in _GENERIC}
         for kind in asked_kinds(question):
-            if not any(holds_kind(kind, s, focus) for s in sentences):
+            holding = [s for s in sentences if holds_kind(kind, s, focus)]
+            if not holding:
                 return Abstention(f"asks for {kind}; the selected sentences hold none")
-            if not any(answers_kind(kind, question, s, focus, about) for s in sentences):
+            if not any(of_what_is_asked(kind, question, s, about) for s in holding):
                 return Abstention(f"asks for {kind}; the selected sentences give one for something else")
         return None
 

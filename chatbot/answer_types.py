@@ -150,12 +150,9 @@ _EXCLUDED = re.compile(
 _CLAUSE = re.compile(r"\s*(?:[;,]|\bbut\b|\bso\b)\s*", re.I)
 
 
-def _priced_item(text: str, money: re.Match[str] | None = None) -> str:
-    """The billable item `text` asks the price of (its last clause that asks for a price, first item there, the head of
-    a compound: "nerve block consult" -> consultation), or the item nearest the amount `money` in a sentence; ""."""
-    if money is not None:
-        found = [(min(abs(m.start() - money.start()), abs(m.end() - money.end())), m.lastgroup or "") for m in _ITEM.finditer(text)]
-        return min(found)[1] if found else ""
+def _asked_item(text: str) -> str:
+    """The billable item `text` asks the price of: in its last clause that asks for a price, the first item, taken as
+    the head of a compound ("nerve block consult" -> consultation); what the text excludes is left out; ""."""
     clauses = [c for c in _CLAUSE.split(_EXCLUDED.sub(" ", text)) if c.strip()]
     asking = [c for c in clauses if _PRICE_Q.search(c)] or clauses
     items = list(_ITEM.finditer(asking[-1])) if asking else []
@@ -167,6 +164,12 @@ def _priced_item(text: str, money: re.Match[str] | None = None) -> str:
             break
         head = following
     return head.lastgroup or ""
+
+
+def _priced_item(sentence: str, money: re.Match[str]) -> str:
+    """The billable item nearest the amount `money` in `sentence` ("An initial consultation ($400)" -> consultation); ""."""
+    found = [(min(abs(m.start() - money.start()), abs(m.end() - money.end())), m.lastgroup or "") for m in _ITEM.finditer(sentence)]
+    return min(found)[1] if found else ""
 
 
 def _treatments(text: str) -> set[str]:
@@ -191,7 +194,7 @@ def priced_as_asked(question: str, sentence: str, context: str = "") -> bool:
     if money is None:
         return False
     asked = _EXCLUDED.sub(" ", question)
-    item = _priced_item(question) or (_priced_item(context) if context and not _treatments(asked) else "")
+    item = _asked_item(question) or (_asked_item(context) if context and not _treatments(asked) else "")
     priced = _priced_item(sentence, money)
     if item and priced and item != priced:
         return False
@@ -233,7 +236,7 @@ def timed_as_asked(question: str, sentence: str, context: str = "") -> bool:
         return True
     for duration in _DURATION.finditer(sentence):
         measured = re.search(r"(minute|hour|day|week|month|year)s?$", duration.group(0), re.I)  # not "within", "since 1970"
-        if not measured or "-" in duration.group(0) or sentence[max(0, duration.start() - 7) : duration.start()].lower().strip() == "within":
+        if not measured or "-" in duration.group(0) or re.search(r"\bwithin\s*$", sentence[: duration.start()], re.I):
             continue
         if not _AROUND.match(sentence[duration.end() :]) and not re.match(r"-\w", sentence[duration.end() :]) and names_the_event(sentence):
             return True
@@ -246,10 +249,14 @@ def _singular(word: str) -> str:
 
 
 def answers_kind(kind: str, question: str, sentence: str, focus: Set[str] = frozenset(), context: str = "") -> bool:
-    """Does `sentence` hold the `kind` of thing `question` asks for, and of what it asks about? `holds_kind`, and for a
-    price or a duration `priced_as_asked` / `timed_as_asked` (`context`: the conversation's earlier turns)."""
-    if not holds_kind(kind, sentence, focus):
-        return False
+    """Does `sentence` hold the `kind` of thing `question` asks for, and of what it asks about? `holds_kind` and
+    `of_what_is_asked` (`context`: the conversation's earlier turns)."""
+    return holds_kind(kind, sentence, focus) and of_what_is_asked(kind, question, sentence, context)
+
+
+def of_what_is_asked(kind: str, question: str, sentence: str, context: str = "") -> bool:
+    """For a sentence that holds `kind`: is it a price, a duration or a name of what `question` asks about
+    (`priced_as_asked`, `timed_as_asked`, `named_as_asked`)? True for the other kinds."""
     if kind == "a price":
         return priced_as_asked(question, sentence, context)
     if kind == "a duration":
