@@ -14,9 +14,14 @@ _PRICE_Q = re.compile(
     re.I,
 )
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(dollars|usd)\b", re.I)
+# The clinic's hours, not hours as a length of time ("a few hours after", "the hours right after the session",
+# "i work crazy hours", "within 24 hours"): "hours" only as the clinic's ("your / office / evening hours", "the hours",
+# "what hours", "after-hours")
 _HOURS_Q = re.compile(
-    r"\b(hours|opening|closing|open on|open (on )?(weekends?|saturdays?|sundays?|evenings?|holidays?)|what time|weekends?|"
-    r"saturdays?|sundays?|holidays?)\b",
+    r"\b((your|office|business|opening|closing|clinic'?s?|operating|working|ur|evening|morning|night|weekend|summer|winter|holiday|"
+    r"extended|late|early) hours|after[- ]hours|(what|which) hours\b(?!\s+(after|before|following|later))|"
+    r"the hours\b(?!\s+(after|before|following|right|of|between|it|that|when))|hours (of operation|are you open|r u open|do you (keep|have|work))|"
+    r"opening|closing|open on|open (on )?(weekends?|saturdays?|sundays?|evenings?|holidays?)|what time|weekends?|saturdays?|sundays?|holidays?)\b",
     re.I,
 )
 _CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s?(am|pm|a\.m\.|p\.m\.)|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from chatbot.answer_types import named_as_asked, priced_as_asked, timed_as_asked
+from chatbot.answer_types import asked_kinds, named_as_asked, priced_as_asked, timed_as_asked
 from chatbot.assistant import Assistant
 from chatbot.retrieval import ClinicRetriever
 from chatbot.safety import messages as m
@@ -201,6 +201,23 @@ def test_every_reply_of_every_route_carries_the_disclaimer(assistant: Assistant,
 def test_the_kind_of_answer_asked_for_is_read_from_the_question(assistant: Assistant, question: str, fact: str) -> None:
     answer = assistant.ask(question)
     assert answer.route == "answered" and fact in answer.body
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("what are your hours on saturday?", True),
+        ("do you have evening hours?", True),
+        ("who do i call after hours if something feels off", True),
+        ("what hours are you open", True),
+        ("and in the hours right after the session?", False),  # a time around a session
+        ("i work crazy hours at a startup, can you work around that", False),  # the patient's hours
+        ("is it normal to feel foggy for a few hours after", False),
+        ("is there a fee if I cancel within 24 hours?", False),
+    ],
+)
+def test_opening_hours_are_the_clinics_hours_not_a_length_of_time(question: str, asks: bool) -> None:
+    assert ("opening hours or days" in asked_kinds(question)) is asks
 
 
 def test_getting_ready_for_a_visit_is_the_clinics_business_without_a_clinic_word(assistant: Assistant) -> None:
