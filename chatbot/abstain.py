@@ -191,7 +191,8 @@ _GENERIC = frozenset(
             "clinics patient patients people person someone anyone kind type types sort option options available availability "
             "currently ever still per each every first next time times thing things way ways help question questions answer "
             "price cost costs fee fees much many long soon quickly number actual actually really like good best better "
-            "besides except aside apart beyond else other others anything something instead wait waiting"
+            "besides except aside apart beyond else other others anything something instead wait waiting charge charged pricey pricy "
+            "afford affordable expensive money dollars"
         ]
     )[0]
 )
@@ -262,7 +263,13 @@ class AnswerabilityJudge:
         return self._kind_missing(question, retrieval_text or question, composition.sentences)
 
     def _offer_covered(self, question: str, hits: Sequence[Hit]) -> bool:
-        """For "do you offer/treat X Y?": X Y occur together in the articles (adjacent, or in one retrieved passage)."""
+        """For "do you offer/treat X Y?": X Y occur together in the articles (adjacent, or in one retrieved passage).
+        True when what follows is a word of no topic ("is there a fee for the first SGB visit?", "is there a wait"):
+        the question asks about that, and the kind checks decide."""
+        match = _OFFER_Q.search(question)
+        following = tokenize([question[match.end() :]])[0][:1] if match else []
+        if following and following[0] in _GENERIC:
+            return True
         focus = [t for t in tokenize([question])[0] if t not in _GENERIC]
         if len(focus) < 2:
             return True

@@ -9,7 +9,8 @@ from collections.abc import Set
 from index.lexical import terms
 
 _PRICE_Q = re.compile(
-    r"\b(how much|price|prices|pricing|cost of|costs?|fee|fees|charge|charges|out of pocket|financ\w*|payment plans?|sets? (me|you|us) back)\b"
+    r"\b(how much|price|prices|pricing|priced|cost of|costs?|fee|fees|charge|charges|out of pocket|financ\w*|payment plans?|sets? (me|you|us) back|"
+    r"expensive|pricey|pricy|afford(?! to)|affordable|(your|ur) rates?|what (will|would|do|does|did) (i|we) (have to |need to )?pay)\b"
     r"|\bwhat (does|do|would|will) .{1,60}\bruns? (me|you|us)\b(?!\s+(through|over|down|by))",  # "what does a single drip run me"
     re.I,
 )
@@ -125,8 +126,16 @@ def holds_kind(kind: str, sentence: str, focus: Set[str] = frozenset()) -> bool:
     if not KINDS[kind][1].search(sentence):
         return False
     if kind in ("a price", "a duration") and focus:
-        return bool(terms(sentence) & focus)
+        held = terms(sentence)
+        return bool(held & focus) or any(held & names and focus & names for names in _TREATMENT_TERMS)
     return True
+
+
+# The names of one treatment, as stemmed terms: "the stellate ganglion block" and "SGB" are the same subject
+_TREATMENT_TERMS = (
+    terms("SGB stellate ganglion DSR"),
+    terms("ketamine esketamine infusion infusions IV drip drips KAP"),
+)
 
 
 # --- a price must be the price of what is asked ------------------------------------------------------------------

@@ -263,6 +263,23 @@ def test_the_price_of_another_item_is_not_found(assistant: Assistant) -> None:
     assert consult.route == "answered" and "$400" in consult.body
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # the treatment by its full name or its abbreviation, the price by "charge" or "fee": the same question
+        ("is there a charge for the first visit for stellate ganglion block?", True),
+        ("is there a fee for the first visit for sgb?", True),  # "is there a fee" asks for a price, not for an offer
+        ("what will i pay for one ketamine infusion", False),  # ways of asking a price the articles don't give
+        ("how expensive are the infusions", False),
+        ("can i afford the kap program on a teacher's salary", False),
+    ],
+)
+def test_a_price_asked_in_other_words_is_answered_or_not_found_as_the_articles_allow(assistant: Assistant, question: str, answered: bool) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == ("answered" if answered else "not_found")
+    assert ("$400" in answer.body) is answered
+
+
 _TWO_HOURS = "Our KAP program includes a preparation session, two 2-hour in-office infusion sessions, and integration coaching."
 _AROUND_A_SESSION = "The 48 to 72 hours following a session are a particularly rich window for reflection and integration."
 _WINDOW = "Integration coaching sessions are timed specifically around this 48-to-72-hour window."
