@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chatbot.answer_types import asked_kinds, holds_kind, of_what_is_asked
+from chatbot.answer_types import SELF_EVIDENT_KINDS, asked_kinds, holds_kind, of_what_is_asked
 from chatbot.compose import Composition
 from chatbot.condense import TOPIC_TERMS, content_words
 from chatbot.types import Hit
@@ -147,7 +147,8 @@ OFF_TOPIC_TASK = re.compile(
 # your address"), even with no clinic word
 _REACHING_US = re.compile(
     r"\b(where (are|r) (you|u|y ?all)|where (is|are) (your|the) (clinic|office|practice)|your (address|location|office|"
-    r"phone|number|email|e-mail|website|hours)|(call|reach|contact|email|find|visit) (you|u)\b|how do i get (to|there))",
+    r"phone|number|email|e-mail|website|hours|fax|fax number|instagram|social media)|(call|reach|contact|email|find|visit|text|fax) (you|u)\b|"
+    r"how do i get (to|there))",
     re.I,
 )
 # Getting ready for a visit, asked in the first person with no clinic word ("what should I wear?", "can someone come
@@ -225,7 +226,7 @@ class AnswerabilityJudge:
 
     def out_of_scope(self, question: str, hits: Sequence[Hit]) -> Abstention | None:
         """An Abstention when the question is not about the clinic's world at all, else None."""
-        if _REACHING_US.search(question) or _THE_VISIT.search(question):
+        if _REACHING_US.search(question) or _THE_VISIT.search(question) or "the clinic's contact details" in asked_kinds(question):
             return None
         clinic_words = set(content_words(question)) & DOMAIN_TERMS
         names_the_clinic = bool(re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I))
@@ -248,7 +249,7 @@ class AnswerabilityJudge:
         cfg = self.config
         if not hits or not composition.sentences:
             return Abstention("no passage retrieved")
-        if composition.rerank < cfg.min_rerank:
+        if composition.rerank < cfg.min_rerank and not _evidently_answered(question, composition.sentences):
             return Abstention(f"cross-encoder score {composition.rerank:.2f} < {cfg.min_rerank}")
         if cfg.term_rules:
             missing = self._unknown_terms(question)
@@ -291,6 +292,13 @@ class AnswerabilityJudge:
             if not any(of_what_is_asked(kind, question, s, about) for s in holding):
                 return Abstention(f"asks for {kind}; the selected sentences give one for something else")
         return None
+
+
+def _evidently_answered(question: str, sentences: Sequence[str]) -> bool:
+    """Does the question ask only for kinds whose presence answers it (`SELF_EVIDENT_KINDS`: the clinic's email or
+    phone), and do the selected sentences hold each of them?"""
+    kinds = asked_kinds(question)
+    return bool(kinds) and set(kinds) <= SELF_EVIDENT_KINDS and all(any(holds_kind(k, s) for s in sentences) for k in kinds)
 
 
 def _offered_thing(question: str) -> set[str]:

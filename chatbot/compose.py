@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from chatbot.answer_types import answers_kind, asked_kinds, holds_kind
+from chatbot.answer_types import SELF_EVIDENT_KINDS, answers_kind, asked_kinds, holds_kind
 from chatbot.rerank import CrossEncoder
 from chatbot.retrieval import HybridRetriever
 from chatbot.types import Citation, Hit
@@ -161,8 +161,9 @@ class Composer:
 
         if holds(ranked[0][2]):
             return ranked
+        evident = set(kinds) <= SELF_EVIDENT_KINDS  # the clinic's email or phone: held is answered, whatever the logit
         for i, (_, logit, window) in enumerate(ranked[1 : self.config.kind_reach], start=1):
-            if logit >= self.config.second_floor and holds(window):
+            if (logit >= self.config.second_floor or evident) and holds(window):
                 return [ranked[i], *ranked[:i], *ranked[i + 1 :]]
         return ranked
 

@@ -280,6 +280,24 @@ def test_a_price_asked_in_other_words_is_answered_or_not_found_as_the_articles_a
     assert ("$400" in answer.body) is answered
 
 
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("whats ur email", "hello@softrebootwellness.com"),  # no clinic word, and the cross-encoder scores it low
+        ("phone number?", "650-419-3330"),
+        ("how do i contact you guys", "650-419-3330"),
+    ],
+)
+def test_the_clinics_contact_details_are_answered_from_the_articles(assistant: Assistant, question: str, detail: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "answered" and detail in answer.body and answer.citations
+
+
+def test_a_contact_the_articles_do_not_give_is_not_found(assistant: Assistant) -> None:
+    for question in ("what's your fax number", "can i text you instead of calling"):
+        assert assistant.ask(question).route == "not_found"
+
+
 _TWO_HOURS = "Our KAP program includes a preparation session, two 2-hour in-office infusion sessions, and integration coaching."
 _AROUND_A_SESSION = "The 48 to 72 hours following a session are a particularly rich window for reflection and integration."
 _WINDOW = "Integration coaching sessions are timed specifically around this 48-to-72-hour window."
