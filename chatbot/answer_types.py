@@ -110,6 +110,19 @@ _CONTACT_Q = re.compile(
 )
 _CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\(?\b\d{3}\)?[-.\s]\d{3}[-.\s]\d{4}\b")
 
+# "what % of your patients respond", "what's the success rate", "what are the odds": a share of people, as a percentage,
+# a ratio ("one in eleven") or a part of a group ("most patients"); not "the vast majority of signaling"
+_SHARE_Q = re.compile(
+    r"\bwhat (?:%|percent|percentage|proportion|fraction|share)|(?:%|percent|percentage) of\b|"
+    r"\b(?:success|response|remission|relapse|cure|failure) rates?\b|\bwhat(?:'s| is| are|re) (?:the|my) (?:odds|chances?)\b|\bodds (?:of|that|are)\b",
+    re.I,
+)
+_SHARE = re.compile(
+    r"\d+(?:\.\d+)?\s?(?:%|percent)|\b(?:one|two|three|four|five|\d+) (?:in|out of) (?:every )?(?:\w+)\b|"
+    r"\b(?:majority|minority|half|a third|two-thirds|one-third) (?:of )?(?:patients|people|those|adults|veterans|americans)\b",
+    re.I,
+)
+
 # kind -> (does the question ask for it?, does a sentence hold it?)
 KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a price": (_PRICE_Q, _MONEY),
@@ -126,6 +139,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a companion of the patient's": (_COMPANION_Q, _COMPANION),
     "a person's name": (_NAME_Q, _PERSON),
     "the clinic's contact details": (_CONTACT_Q, _CONTACT),
+    "a share of people": (_SHARE_Q, _SHARE),
 }
 # A sentence that holds one of these answers the question whatever the cross-encoder's score: an MS MARCO model reads
 # "Call us at 650-419-3330 or email hello@..." as a poor passage for "whats your email" (logit -7.6, blind sets 6, 7)

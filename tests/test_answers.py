@@ -298,6 +298,21 @@ def test_a_contact_the_articles_do_not_give_is_not_found(assistant: Assistant) -
         assert assistant.ask(question).route == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("what % of your patients actually respond to the infusions", False),  # "some patients do not respond" is no share
+        ("whats the success rate of ketamine for depression", False),
+        ("what are my odds of getting better with sgb", False),
+        ("what fraction of people get ptsd at some point", True),  # "roughly one in eleven people"
+    ],
+)
+def test_a_share_of_people_is_answered_only_by_a_share(assistant: Assistant, question: str, answered: bool) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == ("answered" if answered else "not_found")
+    assert ("one in eleven" in answer.body) is answered
+
+
 _TWO_HOURS = "Our KAP program includes a preparation session, two 2-hour in-office infusion sessions, and integration coaching."
 _AROUND_A_SESSION = "The 48 to 72 hours following a session are a particularly rich window for reflection and integration."
 _WINDOW = "Integration coaching sessions are timed specifically around this 48-to-72-hour window."
