@@ -133,7 +133,8 @@ class Assistant:
             trace = replace(trace, abstain_reason=off_topic.reason)
             return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
         rerank_text = standalone(glossed, context, self.people) if joined else glossed
-        composition = self.composer.compose(rerank_text, vector, hits)
+        appended = rerank_text != glossed and rerank_text.endswith(f"? {glossed}")  # not rewritten: joined to its anchor
+        composition = self.composer.compose(rerank_text, vector, hits, typed=glossed if appended else "")
         trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
         uncovered = self.judge.not_covered(self.lay_terms.replaced(asked), hits, composition, retrieval_text)
         if uncovered is not None:

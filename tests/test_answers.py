@@ -313,6 +313,16 @@ def test_a_share_of_people_is_answered_only_by_a_share(assistant: Assistant, que
     assert ("one in eleven" in answer.body) is answered
 
 
+def test_a_follow_up_joined_to_its_earlier_question_is_not_given_the_earlier_answer(assistant: Assistant) -> None:
+    # "what happens after the series is over?" cannot be rewritten alone; read joined to "how many infusions are in a
+    # series?", the cross-encoder's best window was the series' length again. Scored also as typed, it is the boosters.
+    first = "how many infusions are in a series"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.ask(first).text}]
+    answer = assistant.ask("what happens after the series is over?", history)
+    assert answer.trace.rerank_query.startswith(first)
+    assert answer.route == "answered" and "booster" in answer.citations[0].snippet
+
+
 _TWO_HOURS = "Our KAP program includes a preparation session, two 2-hour in-office infusion sessions, and integration coaching."
 _AROUND_A_SESSION = "The 48 to 72 hours following a session are a particularly rich window for reflection and integration."
 _WINDOW = "Integration coaching sessions are timed specifically around this 48-to-72-hour window."
