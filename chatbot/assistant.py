@@ -18,7 +18,7 @@ import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
-from chatbot.condense import people_named, standalone, topic_shift, user_turns, with_earlier_turns
+from chatbot.condense import leans_on, people_named, standalone, topic_shift, user_turns, with_earlier_turns
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
@@ -101,6 +101,9 @@ class Assistant:
             return self._refused(started, question, problem, crisis_active)
         query_vector = self.embedder.encode_one(question)
         safety = self.detector.assess(question, query_vector)
+        if safety.route == "crisis" and not crisis_active and self._routine_follow_up(question, user_turns(history)):
+            # "and the day of it?" after "what do I do to prepare for SGB?": read with the question it follows
+            safety = self.detector.read_with_turn_before(question, safety, with_earlier_turns(question, history)[0])
         if safety.route not in ("crisis", "emergency"):
             in_context = self.detector.in_context(question, [u[:MAX_SCANNED_CHARS] for u in user_turns(history)])
             if in_context:  # "how many would it take" after "I have a full bottle of lithium at home"
@@ -252,8 +255,23 @@ class Assistant:
             return True
         if any(self.detector.lexical_crisis(text[:MAX_SCANNED_CHARS])[0] for text in users):
             return True
-        # the full check (classifier, exemplars) for the recent turns: memoised, so usually free
-        return any(self.detector.was_crisis(u[:MAX_SCANNED_CHARS]) for u in users[-5:] if u.strip())
+        # the full check (classifier, exemplars) for the recent turns: memoised, so usually free; a follow-up fragment
+        # is judged as it was when asked, with the turn before it (`_routine_follow_up`)
+        start = max(0, len(users) - 5)
+        return any(
+            self.detector.was_crisis(u[:MAX_SCANNED_CHARS]) and not self._routine_follow_up(u, users[:i])
+            for i, u in enumerate(users[start:], start=start)
+            if u.strip()
+        )
+
+    def _routine_follow_up(self, message: str, earlier: list[str]) -> bool:
+        """Is `message`, which the detector alone calls a crisis, a routine follow-up of `earlier` (the writer's
+        messages before it, oldest first)? Read joined to the turns it leans on: `SafetyDetector.read_with_turn_before`."""
+        turns = [Message(role="user", content=u[:MAX_SCANNED_CHARS]) for u in earlier]
+        if not earlier or not leans_on(message, turns):
+            return False
+        text = message[:MAX_SCANNED_CHARS]
+        return self.detector.read_with_turn_before(text, self.detector.assess(text), with_earlier_turns(text, turns)[0]).route != "crisis"
 
     def _thresholds(self) -> dict[str, float]:
         a = self.config.abstain

@@ -296,6 +296,36 @@ def test_an_amount_question_in_an_ordinary_conversation_is_not_a_crisis(assistan
     assert answers[-1].route not in ("crisis", "emergency") and not answers[-1].crisis_resources
 
 
+@pytest.mark.parametrize(
+    ("earlier", "fragment"),
+    [
+        ("what do i do to prepare for sgb", "and the day of it?"),  # the classifier alone: 0.88
+        ("how many infusions are in the series", "and the last one?"),  # 0.91
+        ("what should i eat before my infusion", "and the night before?"),
+    ],
+)
+def test_a_follow_up_fragment_of_an_ordinary_conversation_is_read_with_it(assistant: Assistant, earlier: str, fragment: str) -> None:
+    """A bare fragment has no words of its own; read after the question it follows it is ordinary, and the card does
+    not follow the patient into the next turns either."""
+    assert assistant.detector.assess(fragment).route == "crisis"  # what the message alone gets
+    answers = conversation(assistant, [earlier, fragment, "do i need a ride home?"])
+    assert [a.crisis_resources for a in answers] == [False, False, False]
+    assert any(s.startswith("context:routine_follow_up") for s in answers[1].signals)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "message"),
+    [
+        ("what do i do to prepare for sgb", "the day is already chosen"),  # a statement keeps its verdict
+        ("how long do the effects last", "no one would notice anyway"),
+        ("how many infusions are in the series", "and after the last one i'm ending it?"),  # the writer speaks of themself
+    ],
+)
+def test_risk_after_an_ordinary_question_keeps_the_card(assistant: Assistant, earlier: str, message: str) -> None:
+    answers = conversation(assistant, [earlier, message])
+    assert answers[-1].route == "crisis" and answers[-1].text.startswith(m.CRISIS_CARD_TITLE)
+
+
 def test_an_attempt_told_as_weeks_ago_is_a_crisis_but_not_an_emergency_under_way(assistant: Assistant) -> None:
     answer = assistant.ask("a few weeks ago I swallowed a bunch of my pills to end it, I'm still here. can ketamine help me?")
     assert answer.route == "crisis" and m.EMERGENCY_CARD.split("\n")[0] not in answer.text

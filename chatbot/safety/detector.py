@@ -18,7 +18,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -42,6 +42,8 @@ _MEDICATION = re.compile(
     r"\b(?:meds?|medications?|pills?|doses?|dosage|mg|lozenges?|troches?|spray|antidepressants?|ssris?|benzos?|ambien|xanax|klonopin"
     r"|ativan|lexapro|zoloft|prozac|trazodone|seroquel|depakote|lithium|lamictal|adderall|melatonin|wellbutrin|effexor)\b"
 )
+# a follow-up asked as a question ("and the day of it?", "what about the last one"), not a statement
+_FOLLOW_UP_QUESTION = re.compile(r"\?\s*$|^\W*(?:and|so|then|but|ok(?:ay)?,?\s+(?:and|so)|what about|how about)\b", re.I)
 EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject", "definition"})
 # cues that make the classifier ask for more certainty (they do not explain a lexicon match away)
 CAUTION_CUES = EXPLAINING_CUES | {"coping"}
@@ -225,6 +227,29 @@ class SafetyDetector:
             return False
         signals += [f"emergency:{name}={text!r}" for name, text in found.items()]
         return True
+
+    def read_with_turn_before(self, message: str, assessment: SafetyAssessment, joined: str) -> SafetyAssessment:
+        """`assessment` of a follow-up fragment, read again as `joined`: the message after the writer's earlier
+        messages it leans on (the caller passes only a message that leans on them).
+
+        The classifier alone scores a bare fragment high ("and the day of it?" 0.88, "and the last one?" 0.91): with
+        no words of its own it falls back on its prior. A crisis found by the classifier alone, in a message that
+        speaks of no one ("no one would notice anyway" still does not qualify: it fires joined too), stays a crisis
+        unless the joined reading is below `classifier_corroborated` (0.40). Measured: the classifier-only labelled
+        crises of safety-blind7 that follow another turn score 0.96-1.00 joined; 12 routine time fragments after four
+        routine questions 0.00-0.15. Only a follow-up asked as a question: a statement ("the day is already chosen"
+        after a question on preparing for SGB) keeps its verdict. Never lowers a lexicon or exemplar verdict."""
+        if assessment.route != "crisis" or self.classifier is None or joined.strip() == message.strip():
+            return assessment
+        if not assessment.signals or not all(s.startswith("classifier:") for s in assessment.signals):
+            return assessment
+        if _PERSONAL.search(self.lexicon.variants(message)[0]) or not _FOLLOW_UP_QUESTION.search(message):
+            return assessment  # a statement ("the day is already chosen") keeps its verdict, whatever came before
+        probability = float(self.classifier.probability([self.classifier_text(joined)])[0])
+        if probability >= self.config.classifier_corroborated:
+            return assessment
+        signals = (*assessment.signals, f"context:routine_follow_up(joined {probability:.2f})")
+        return replace(assessment, route=None, signals=signals)
 
     def in_context(self, message: str, earlier: Sequence[str]) -> tuple[str, ...]:
         """Risk that only the conversation shows: `message` asks how many or how much would be enough ("how many
