@@ -249,7 +249,9 @@ def priced_as_asked(question: str, sentence: str, context: str = "") -> bool:
 _EVENT = r"(?:infusions?|sessions?|appointments?|appts?|consult(?:ation)?s?|procedures?|blocks?|injections?|visits?|coaching)"
 # "how long is an infusion?", "how long does the SGB procedure take?": the length of an event, not a time around it
 _LENGTH_Q = re.compile(
-    rf"\bhow long (?:is|are|does|do|will|would)\b(?:\s+\w+){{0,4}}?\s+{_EVENT}\b(?:\s+(?:itself|themselves|take|last|run|go|be))*\s*(?:[?.!]|$)",
+    rf"\bhow long (?:is|are|does|do|will|would)\b(?:\s+\w+){{0,4}}?\s+{_EVENT}\b(?:\s+(?:itself|themselves|take|last|run|go|be))*"
+    # ... and where or of what: "how long are the infusion sessions in it / in KAP / at your clinic"
+    r"(?:\s+(?:in|for|at|with|of|on|during|under)(?:\s+[\w'-]+){1,4})?\s*(?:[?.!]|$)",
     re.I,
 )
 _RELATIVE_Q = re.compile(r"\b(after|before|until|till|once|following|wear|wears|kick|feel|felt|results?|relief|effects?|benefits?|improvement|wait)\b", re.I)

@@ -334,6 +334,8 @@ _SERIES = "For most patients completing a standard induction series, the reducti
     [
         ("how long are the KAP infusion sessions", _TWO_HOURS, True),
         ("how long are the KAP infusion sessions", _AROUND_A_SESSION, False),  # a time around a session, not its length
+        ("how long are the infusion sessions in kap", _AROUND_A_SESSION, False),  # ... also with "in KAP" after it
+        ("how long are the infusion sessions in kap", _TWO_HOURS, True),
         ("how long is an integration coaching session", _WINDOW, False),  # the length of a window, not of the session
         ("how long is an integration coaching session", _TWO_HOURS, False),  # the infusion sessions', not the coaching's
         ("how long is an infusion?", _TWO_HOURS, True),
