@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chatbot.answer_types import SELF_EVIDENT_KINDS, asked_kinds, holds_kind, of_what_is_asked
+from chatbot.answer_types import CONTACT_DETAILS, SELF_EVIDENT_KINDS, asked_kinds, holds_kind, of_what_is_asked
 from chatbot.compose import Composition
 from chatbot.condense import TOPIC_TERMS, content_words
 from chatbot.types import Hit
@@ -226,7 +226,7 @@ class AnswerabilityJudge:
 
     def out_of_scope(self, question: str, hits: Sequence[Hit]) -> Abstention | None:
         """An Abstention when the question is not about the clinic's world at all, else None."""
-        if _REACHING_US.search(question) or _THE_VISIT.search(question) or "the clinic's contact details" in asked_kinds(question):
+        if _REACHING_US.search(question) or _THE_VISIT.search(question) or CONTACT_DETAILS in asked_kinds(question):
             return None
         clinic_words = set(content_words(question)) & DOMAIN_TERMS
         names_the_clinic = bool(re.search(r"\bsoft reboot\b|\bketamine\b", question, re.I))

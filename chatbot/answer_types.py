@@ -123,6 +123,8 @@ _SHARE = re.compile(
     re.I,
 )
 
+CONTACT_DETAILS = "the clinic's contact details"  # a kind named outside this table (abstain.py)
+
 # kind -> (does the question ask for it?, does a sentence hold it?)
 KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "a price": (_PRICE_Q, _MONEY),
@@ -138,12 +140,12 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "an age": (_AGE_Q, _AGE),
     "a companion of the patient's": (_COMPANION_Q, _COMPANION),
     "a person's name": (_NAME_Q, _PERSON),
-    "the clinic's contact details": (_CONTACT_Q, _CONTACT),
+    CONTACT_DETAILS: (_CONTACT_Q, _CONTACT),
     "a share of people": (_SHARE_Q, _SHARE),
 }
 # A sentence that holds one of these answers the question whatever the cross-encoder's score: an MS MARCO model reads
 # "Call us at 650-419-3330 or email hello@..." as a poor passage for "whats your email" (logit -7.6, blind sets 6, 7)
-SELF_EVIDENT_KINDS = frozenset(["the clinic's contact details"])
+SELF_EVIDENT_KINDS = frozenset([CONTACT_DETAILS])
 
 
 def asked_kinds(question: str) -> list[str]:

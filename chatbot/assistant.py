@@ -101,9 +101,9 @@ class Assistant:
             return self._refused(started, question, problem, crisis_active)
         query_vector = self.embedder.encode_one(question)
         safety = self.detector.assess(question, query_vector)
-        if safety.route == "crisis" and not crisis_active and self._routine_follow_up(question, user_turns(history)):
+        if safety.route == "crisis" and not crisis_active:
             # "and the day of it?" after "what do I do to prepare for SGB?": read with the question it follows
-            safety = self.detector.read_with_turn_before(question, safety, with_earlier_turns(question, history)[0])
+            safety = self._read_with_earlier_turns(question, safety, user_turns(history))
         if safety.route not in ("crisis", "emergency"):
             in_context = self.detector.in_context(question, [u[:MAX_SCANNED_CHARS] for u in user_turns(history)])
             if in_context:  # "how many would it take" after "I have a full bottle of lithium at home"
@@ -256,7 +256,7 @@ class Assistant:
         if any(self.detector.lexical_crisis(text[:MAX_SCANNED_CHARS])[0] for text in users):
             return True
         # the full check (classifier, exemplars) for the recent turns: memoised, so usually free; a follow-up fragment
-        # is judged as it was when asked, with the turn before it (`_routine_follow_up`)
+        # is judged as it was when asked, with the turns before it (`_read_with_earlier_turns`)
         start = max(0, len(users) - 5)
         return any(
             self.detector.was_crisis(u[:MAX_SCANNED_CHARS]) and not self._routine_follow_up(u, users[:i])
@@ -265,13 +265,18 @@ class Assistant:
         )
 
     def _routine_follow_up(self, message: str, earlier: list[str]) -> bool:
-        """Is `message`, which the detector alone calls a crisis, a routine follow-up of `earlier` (the writer's
-        messages before it, oldest first)? Read joined to the turns it leans on: `SafetyDetector.read_with_turn_before`."""
+        """Did the detector alone call `message` a crisis, and its reading with the `earlier` turns not?"""
+        alone = self.detector.assess(message[:MAX_SCANNED_CHARS])
+        return alone.route == "crisis" and self._read_with_earlier_turns(message, alone, earlier).route != "crisis"
+
+    def _read_with_earlier_turns(self, message: str, assessment: SafetyAssessment, earlier: list[str]) -> SafetyAssessment:
+        """`assessment` of `message`, read again joined to the writer's `earlier` messages (oldest first) when it
+        leans on them: `SafetyDetector.read_with_turn_before`; as it was otherwise."""
         turns = [Message(role="user", content=u[:MAX_SCANNED_CHARS]) for u in earlier]
-        if not earlier or not leans_on(message, turns):
-            return False
+        if not turns or not leans_on(message, turns):
+            return assessment
         text = message[:MAX_SCANNED_CHARS]
-        return self.detector.read_with_turn_before(text, self.detector.assess(text), with_earlier_turns(text, turns)[0]).route != "crisis"
+        return self.detector.read_with_turn_before(text, assessment, with_earlier_turns(text, turns)[0])
 
     def _thresholds(self) -> dict[str, float]:
         a = self.config.abstain
