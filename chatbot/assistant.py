@@ -18,7 +18,7 @@ import numpy as np
 
 from chatbot.abstain import AbstainConfig, AnswerabilityJudge
 from chatbot.compose import Composer, ComposerConfig, Composition
-from chatbot.condense import leans_on, people_named, standalone, topic_shift, user_turns, with_earlier_turns
+from chatbot.condense import leans_on, people_named, question_focus, standalone, topic_shift, user_turns, with_earlier_turns
 from chatbot.generate import GeneratorError, GroundingGuard, PassageText, resting_on
 from chatbot.generate.base import Generator
 from chatbot.language import LanguageGate
@@ -137,7 +137,8 @@ class Assistant:
             return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
         rerank_text = standalone(glossed, context, self.people) if joined else glossed
         appended = rerank_text != glossed and rerank_text.endswith(f"? {glossed}")  # not rewritten: joined to its anchor
-        composition = self.composer.compose(rerank_text, vector, hits, typed=glossed if appended else "")
+        # also read as typed when only appended to its anchor; a long message, also by the sentences that ask
+        composition = self.composer.compose(rerank_text, vector, hits, also=glossed if appended else question_focus(rerank_text))
         trace = _reranked(replace(trace, rerank_query=rerank_text), composition)
         uncovered = self.judge.not_covered(self.lay_terms.replaced(asked), hits, composition, retrieval_text)
         if uncovered is not None:

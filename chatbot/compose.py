@@ -99,13 +99,16 @@ class Composer:
         found = terms & term_set(text)
         return sum(weight[t] for t in found) / sum(weight.values())
 
-    def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], without_numbers: bool = False, typed: str = "") -> Composition:
+    def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], without_numbers: bool = False, also: str = "") -> Composition:
         """The answer for `question` from `hits` (best first). `without_numbers` leaves out every sentence holding a
-        number or a dose word (general information for a medical-advice request). `typed`: the follow-up as the
-        patient typed it, when `question` is it appended to the turn it leans on ("how many infusions are in the
-        series? what happens after the series is finished?"); each window's logit is then the mean of its logits for
-        both, since the joined question alone is best answered by the answer to its first part. Follow-up sets, same
-        harness: development 112 -> 113/137 facts in the answer, blind sets 5-7 52 -> 55/68, no refusal added."""
+        number or a dose word (general information for a medical-advice request).
+
+        `also`: another reading of the question; each window's logit is then the mean of its logits for both. Two
+        uses: the follow-up as typed, when `question` is it appended to the turn it leans on ("how many infusions are
+        in the series? what happens after the series is finished?"), since the joined question alone is best answered
+        by the answer to its first part (follow-up sets, same harness: development 112 -> 113/137 facts in the answer,
+        blind sets 5-7 52 -> 55/68, no refusal added); and the sentences that ask in a long message with context
+        around them (condense.question_focus)."""
         if not hits:
             return EMPTY
         candidates = self._candidates(question, query_vector, hits[: self.config.max_passages], without_numbers)
@@ -114,8 +117,8 @@ class Composer:
             return EMPTY
         texts = [_in_place(w) for w in windows]
         logits = self.reranker.score(question, texts)
-        if typed and typed != question:
-            logits = (np.asarray(logits) + np.asarray(self.reranker.score(typed, texts))) / 2
+        if also and also != question:
+            logits = (np.asarray(logits) + np.asarray(self.reranker.score(also, texts))) / 2
         ranked = sorted(
             ((float(s) + self.config.bi_weight * max(p.score for p in w), float(s), w) for s, w in zip(logits, windows, strict=True)),
             key=lambda x: x[0],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import blingfire
 from bs4 import BeautifulSoup
@@ -49,6 +50,8 @@ def plain_text(markup: str) -> str:
 
 # blingfire splits after a title that opens a sentence ("... treatment. Dr. Herman ..."): glue those back
 _ENDS_WITH_TITLE = re.compile(r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Prof|St|Sr|Jr|vs|e\.g|i\.e|approx|No)\.$")
+# as patients type them ("dr. herman"); "no." is a word there
+_ENDS_WITH_TITLE_ANY_CASE = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|prof|st|sr|jr|vs|e\.g|i\.e|approx)\.$", re.I)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -56,12 +59,19 @@ def split_sentences(text: str) -> list[str]:
     text = normalize(text)
     if not text:
         return []
+    return glue_titles(s.strip() for s in blingfire.text_to_sentences(text).split("\n"))
+
+
+def glue_titles(pieces: Iterable[str], typed: bool = False) -> list[str]:
+    """Sentences split after a title ("Dr.") joined back to the name that follows; empty pieces dropped.
+    `typed`: the pieces are a patient's message, whose titles may be in lower case."""
+    title = _ENDS_WITH_TITLE_ANY_CASE if typed else _ENDS_WITH_TITLE
     out: list[str] = []
-    for sentence in (s.strip() for s in blingfire.text_to_sentences(text).split("\n")):
-        if not sentence:
+    for piece in pieces:
+        if not piece:
             continue
-        if out and _ENDS_WITH_TITLE.search(out[-1]):
-            out[-1] = f"{out[-1]} {sentence}"
+        if out and title.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
         else:
-            out.append(sentence)
+            out.append(piece)
     return out

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from chatbot.assistant import Assistant
-from chatbot.condense import last_reply, needs_context, people_named, standalone, topic_shift
+from chatbot.condense import last_reply, needs_context, people_named, question_focus, standalone, topic_shift
 from chatbot.types import Message
 
 
@@ -134,3 +134,53 @@ def test_follow_ups_in_a_real_conversation(assistant: Assistant, history: list[s
     answer = assistant.ask(question, conversation)
     assert answer.route == "answered", answer.trace.abstain_reason
     assert re.search(fact, answer.body, re.I), answer.body
+
+
+@pytest.mark.parametrize(
+    ("message", "focus"),
+    [
+        # lower case after the full stop: a sentence all the same
+        (
+            "so i've been on zoloft, lexapro and wellbutrin over the past six years and honestly none of them did much. how is this different?",
+            "how is this different?",
+        ),
+        (
+            "My partner and I are trying to figure out logistics before I commit to anything. How many infusions are in the first round?",
+            "How many infusions are in the first round?",
+        ),
+        # a title is not the end of a sentence
+        ("Where did Dr. Herman train? My cousin saw someone in the city who had no real training at all and it went badly.", "Where did Dr. Herman train?"),
+        (
+            "I have a long commute and a toddler at home, so my weeks are packed and hard to plan. what happens on the day? and after?",
+            "what happens on the day? and after?",
+        ),
+    ],
+)
+def test_the_sentences_that_ask_are_found_in_a_long_message(message: str, focus: str) -> None:
+    assert question_focus(message) == focus
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How many infusions will I need?",  # one sentence
+        "is it covered? i have aetna",  # little context: read whole
+        "is ketamine addictive? kinda worried bc of the party drug thing",
+        "I was in the army for twelve years and I have PTSD. I want to know more about the nerve block.",  # nothing asks
+        "What is SGB? How long does it last? Does it hurt?",  # every sentence asks
+    ],
+)
+def test_a_message_without_context_around_its_question_is_read_whole(message: str) -> None:
+    assert question_focus(message) == ""
+
+
+def test_a_long_message_is_answered_by_what_it_asks(assistant: Assistant) -> None:
+    """Context about the patient before the question: the cross-encoder reads the whole message and the asking
+    sentence, and the answer is the one the question asks for (it was refused: every window below the floor)."""
+    message = (
+        "I'm a nurse and I work twelve hour night shifts three times a week, so my schedule is all over the place. "
+        "Will I need to take time off work for the infusions?"
+    )
+    answer = assistant.ask(message)
+    assert answer.route == "answered", answer.trace.abstain_reason
+    assert re.search(r"time off work|treatment day", answer.body, re.I), answer.body
