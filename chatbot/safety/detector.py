@@ -30,7 +30,13 @@ from chatbot.types import Route
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|so|since|otherwise|or else|also)\s+|\n+", re.I)
+# "so" joins clauses only before a subject ("..., so I stopped"); "so much", "so tired" are one clause: split there,
+# "I've been" alone scored 0.97 ("I've been so anxious that I cancel plans... Does ketamine help social anxiety?")
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|since|otherwise|or else|also)\s+"
+    r"|\s+so\s+(?=(?:i|im|i'm|ive|i've|id|i'd|ill|i'll|we|you|u|he|she|they|it|its|it's|my|that|this|now|then|yeah|anyway)\b)|\n+",
+    re.I,
+)
 # A weak risk word counts only in a message about the writer or someone they know (or a bare word or two).
 _PERSONAL = re.compile(r"\b(i|im|ive|id|ill|me|my|myself|mine|we|us|our|mi|yo|estoy|tengo|quiero)\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself)\b")
@@ -58,6 +64,11 @@ class SafetyConfig:
     classifier_corroborated: float = 0.40  # ... that fires when the message is also near a crisis exemplar
     exemplar_corroboration: float = 0.40  # the cosine that counts as "near" for that
     classifier_cued: float = 0.95  # with a cue (informational, idiom, coping, history...): only this, and near an exemplar
+    # A symptom the clinic treats, described ("I can't sleep, I'm always on edge, loud noises make me jump"): the
+    # classifier scored such clauses 0.69-0.95, and 14 of my 32 messages of symptoms and a question got the crisis
+    # card. Only this, and near an exemplar: below it, crisis messages that name symptoms scored 0.93-1.00 (16 probes);
+    # the safety sets: crisis 1144/1145 and false alarms 18/2001 before and after
+    classifier_symptom: float = 0.90
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class SafetyDetector:
         # per-text memos: a conversation's earlier turns are checked again on every later turn
         self.lexical_crisis = lru_cache(maxsize=16_384)(self._lexical_crisis)
         self.cued = lru_cache(maxsize=16_384)(self._cued)
+        self.symptomatic = lru_cache(maxsize=16_384)(self._symptomatic)
         self.classifier_text = lru_cache(maxsize=16_384)(self._classifier_text)
         self._verdicts: OrderedDict[str, bool] = OrderedDict()
         self._verdicts_lock = threading.Lock()
@@ -175,6 +187,10 @@ class SafetyDetector:
         cues = self.lexicon.matches(self.lexicon.variants(text), "cue")
         return bool(CAUTION_CUES & set(cues)) or ("history" in cues and "recent" not in cues)
 
+    def _symptomatic(self, text: str) -> bool:
+        """Does this text describe a symptom the clinic treats (the lexicon's symptom cue)?"""
+        return "symptom" in self.lexicon.matches(self.lexicon.variants(text), "cue")
+
     def _classifier_text(self, text: str) -> str:
         """What the classifier reads: the normalised message with idioms blanked out."""
         return self.lexicon.mask(self.lexicon.variants(text)[:1], "idiom")[0]
@@ -194,9 +210,11 @@ class SafetyDetector:
         if self.classifier is not None:
             probabilities = self.classifier.probability([self.classifier_text(t) for t in texts])
             best = float(probabilities.max())
-            for p, is_cued in zip(probabilities, cued, strict=True):
+            for p, is_cued, text in zip(probabilities, cued, texts, strict=True):
                 if is_cued:
                     fires = p >= cfg.classifier_cued and nearest >= cfg.exemplar_corroboration
+                elif self.symptomatic(text):
+                    fires = p >= cfg.classifier_symptom and nearest >= cfg.exemplar_corroboration
                 else:
                     fires = p >= cfg.classifier_alone or (p >= cfg.classifier_corroborated and nearest >= cfg.exemplar_corroboration)
                 if fires:
