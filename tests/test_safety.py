@@ -113,6 +113,21 @@ def test_symptoms_described_before_a_treatment_question_are_not_a_crisis(assista
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "I get panic attacks out of nowhere, my chest gets tight and I feel like I can't breathe. Do you treat anxiety too?",
+        "I'm constantly tense, my jaw hurts from clenching and I startle at every sound. Is the nerve block painful?",
+        "sometimes during flashbacks my chest gets really tight. does sgb help with the physical stuff?",
+    ],
+)
+def test_a_symptom_that_recurs_told_before_a_question_is_not_an_emergency(assistant: Assistant, message: str) -> None:
+    """Nothing says it is happening now: no 911 card, no crisis card; the standing 988 line is in the envelope."""
+    answer = assistant.ask(message)
+    assert answer.route not in ("crisis", "emergency") and not answer.crisis_resources, answer.trace
+    assert "988" in answer.text
+
+
+@pytest.mark.parametrize(
     ("message", "clauses"),
     [
         ("I've been so anxious that I cancel plans", ["I've been so anxious that I cancel plans"]),
@@ -158,7 +173,16 @@ def test_an_attempt_under_way_gets_911_with_the_crisis_card(assistant: Assistant
 
 
 @pytest.mark.parametrize(
-    "question", ["I'm having a seizure", "My dad is clutching his chest and sweating a lot", "I accidentally took a double dose of my blood pressure pills"]
+    "question",
+    [
+        "I'm having a seizure",
+        "My dad is clutching his chest and sweating a lot",
+        "I accidentally took a double dose of my blood pressure pills",
+        # a recurring symptom, but this time is now
+        "i get panic attacks but this time my chest is crushing and my left arm is numb",
+        "she usually has asthma attacks but her inhaler isn't working and she can't breathe",
+        "my jaw hurts from clenching but now my chest hurts too and i'm sweating",
+    ],
 )
 def test_emergency_points_to_911(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)

@@ -241,7 +241,9 @@ class SafetyDetector:
         # told as weeks ago ("a few weeks ago I swallowed..."): only a marker of now ("just took", "I'm getting
         # sleepy") makes it an emergency; the broader "present" cue ("help", "now") does not
         told_as_past = ("past_act" in cues and "now" not in cues) or ("history" in cues and "recent" not in cues and "present" not in cues)
-        if told_as_past or ("present" not in cues and "general_question" in cues):
+        # "I get panic attacks out of nowhere, my chest gets tight and I feel like I can't breathe. Do you treat anxiety
+        # too?" is a symptom that recurs, told before a question: nothing says it is happening now
+        if told_as_past or ("present" not in cues and ("general_question" in cues or "recurring" in cues)):
             return False
         signals += [f"emergency:{name}={text!r}" for name, text in found.items()]
         return True
