@@ -268,6 +268,10 @@ PREPARATION = [
     "how sleepy am i going to be afterwards",
     "should i switch my therapist to someone who knows ketamine",
     "should i start journaling before my first infusion",
+    # a care relationship is not a medication: the articles answer it (we coordinate with your therapist)
+    "do i have to stop seeing my therapist if i do ketamine",
+    "I like my therapist a lot, she really gets me. Do I have to stop seeing her if I start treatment with you?",
+    "will i need to quit therapy while i do the infusions",
 ]
 PERSONAL = [
     "can i take my klonopin the morning of my infusion",
