@@ -10,7 +10,7 @@ import pytest
 
 from chatbot.assistant import Assistant
 from chatbot.safety import messages as m
-from chatbot.safety.detector import SafetyAssessment, split_clauses
+from chatbot.safety.detector import SafetyAssessment
 from chatbot.types import Message
 from ingest import read_jsonl
 from tests.conftest import PROJECT, conversation
@@ -125,19 +125,6 @@ def test_a_symptom_that_recurs_told_before_a_question_is_not_an_emergency(assist
     answer = assistant.ask(message)
     assert answer.route not in ("crisis", "emergency") and not answer.crisis_resources, answer.trace
     assert "988" in answer.text
-
-
-@pytest.mark.parametrize(
-    ("message", "clauses"),
-    [
-        ("I've been so anxious that I cancel plans", ["I've been so anxious that I cancel plans"]),
-        ("I've read so much online. Does it work?", ["I've read so much online.", "Does it work?"]),
-        ("it was bad so i stopped the meds", ["it was bad", "i stopped the meds"]),
-    ],
-)
-def test_so_joins_clauses_only_before_a_subject(message: str, clauses: list[str]) -> None:
-    """ "so" as an intensifier left "I've been" alone, which the classifier scored 0.97."""
-    assert split_clauses(message) == clauses
 
 
 def test_crisis_card_comes_first(assistant: Assistant) -> None:

@@ -30,13 +30,7 @@ from chatbot.types import Route
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
-# "so" joins clauses only before a subject ("..., so I stopped"); "so much", "so tired" are one clause: split there,
-# "I've been" alone scored 0.97 ("I've been so anxious that I cancel plans... Does ketamine help social anxiety?")
-_CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|since|otherwise|or else|also)\s+"
-    r"|\s+so\s+(?=(?:i|im|i'm|ive|i've|id|i'd|ill|i'll|we|you|u|he|she|they|it|its|it's|my|that|this|now|then|yeah|anyway)\b)|\n+",
-    re.I,
-)
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s+(?:because|cause|cuz|bc|but|and then|so|since|otherwise|or else|also)\s+|\n+", re.I)
 # A weak risk word counts only in a message about the writer or someone they know (or a bare word or two).
 _PERSONAL = re.compile(r"\b(i|im|ive|id|ill|me|my|myself|mine|we|us|our|mi|yo|estoy|tengo|quiero)\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself)\b")
