@@ -49,9 +49,10 @@ def plain_text(markup: str) -> str:
 
 
 # blingfire splits after a title that opens a sentence ("... treatment. Dr. Herman ..."): glue those back
-_ENDS_WITH_TITLE = re.compile(r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Prof|St|Sr|Jr|vs|e\.g|i\.e|approx|No)\.$")
+_TITLES = r"Dr|Mr|Mrs|Ms|Prof|St|Sr|Jr|vs|e\.g|i\.e|approx"
+_ENDS_WITH_TITLE = re.compile(rf"(?:^|\s)(?:{_TITLES}|No)\.$")
 # as patients type them ("dr. herman"); "no." is a word there
-_ENDS_WITH_TITLE_ANY_CASE = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|prof|st|sr|jr|vs|e\.g|i\.e|approx)\.$", re.I)
+_ENDS_WITH_TITLE_ANY_CASE = re.compile(rf"(?:^|\s)(?:{_TITLES})\.$", re.I)
 
 
 def split_sentences(text: str) -> list[str]:

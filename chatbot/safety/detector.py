@@ -87,8 +87,8 @@ class SafetyDetector:
         self._crisis = encode(list(bank.crisis)) if bank.crisis else None
         # per-text memos: a conversation's earlier turns are checked again on every later turn
         self.lexical_crisis = lru_cache(maxsize=16_384)(self._lexical_crisis)
+        self.cue_kinds = lru_cache(maxsize=16_384)(self._cue_kinds)
         self.cued = lru_cache(maxsize=16_384)(self._cued)
-        self.symptomatic = lru_cache(maxsize=16_384)(self._symptomatic)
         self.classifier_text = lru_cache(maxsize=16_384)(self._classifier_text)
         self._verdicts: OrderedDict[str, bool] = OrderedDict()
         self._verdicts_lock = threading.Lock()
@@ -112,7 +112,7 @@ class SafetyDetector:
         score, semantic = self._semantic(texts, message_vector, caution=bool(advice) and bool(_MEDICATION.search(variants[0])))
         if not signals and semantic:
             signals.append(semantic)
-        emergency = self._emergency(variants, signals)
+        emergency = self._emergency(message, variants, signals)
         injection = self._injection(message, variants, signals)
         crisis = any(s.startswith(("lexicon:", "classifier:", "semantic:")) for s in signals)
         self._remember(message, crisis)
@@ -150,7 +150,7 @@ class SafetyDetector:
     def _lexical_crisis(self, text: str) -> tuple[bool, tuple[str, ...]]:
         """The lexicon layer alone (no model): also used for every earlier turn of a conversation."""
         variants = self.lexicon.variants(text)
-        cues = self.lexicon.matches(variants, "cue")
+        cues = self.cue_kinds(text)
         hits = self.lexicon.matches(self.lexicon.mask(variants, "idiom"), "crisis", raw=text.lower())
         strong = {k.split(":", 1)[1]: v for k, v in hits.items() if k.startswith("strong:")}
         weak = {k.split(":", 1)[1]: v for k, v in hits.items() if k.startswith("weak:")}
@@ -160,7 +160,7 @@ class SafetyDetector:
         definition = "definition" in cues and not _PERSONAL.search(variants[0])
         if strong and not (("generic_subject" in cues and "informational" in cues) or history_only or definition):
             return True, tuple(f"lexicon:{k}={v!r}" for k, v in strong.items())
-        explained = bool(EXPLAINING_CUES & set(cues)) or history_only
+        explained = bool(EXPLAINING_CUES & cues) or history_only
         if weak and not strong and not explained and (_PERSONAL.search(variants[0]) or len(variants[0].split()) <= 3):
             return True, tuple(f"lexicon:{k}={v!r}" for k, v in weak.items())
         return False, ()
@@ -176,14 +176,15 @@ class SafetyDetector:
         probabilities = self.classifier.probability([self.classifier_text(t) for t in texts])
         return bool((probabilities >= self.config.classifier_corroborated).any())
 
+    def _cue_kinds(self, text: str) -> frozenset[str]:
+        """The kinds of the lexicon's cues found in this text (informational, idiom, history, symptom, recurring...):
+        read once per text, for the lexicon layer, the classifier's thresholds and the emergency check alike."""
+        return frozenset(self.lexicon.matches(self.lexicon.variants(text), "cue"))
+
     def _cued(self, text: str) -> bool:
         """Does a cue mark this text as informational, idiomatic, negated, coping, or recovered history?"""
-        cues = self.lexicon.matches(self.lexicon.variants(text), "cue")
-        return bool(CAUTION_CUES & set(cues)) or ("history" in cues and "recent" not in cues)
-
-    def _symptomatic(self, text: str) -> bool:
-        """Does this text describe a symptom the clinic treats (the lexicon's symptom cue)?"""
-        return "symptom" in self.lexicon.matches(self.lexicon.variants(text), "cue")
+        cues = self.cue_kinds(text)
+        return bool(CAUTION_CUES & cues) or ("history" in cues and "recent" not in cues)
 
     def _classifier_text(self, text: str) -> str:
         """What the classifier reads: the normalised message with idioms blanked out."""
@@ -207,7 +208,7 @@ class SafetyDetector:
             for p, is_cued, text in zip(probabilities, cued, texts, strict=True):
                 if is_cued:
                     fires = p >= cfg.classifier_cued and nearest >= cfg.exemplar_corroboration
-                elif self.symptomatic(text):
+                elif "symptom" in self.cue_kinds(text):  # a symptom the clinic treats, described
                     fires = p >= cfg.classifier_symptom and nearest >= cfg.exemplar_corroboration
                 else:
                     fires = p >= cfg.classifier_alone or (p >= cfg.classifier_corroborated and nearest >= cfg.exemplar_corroboration)
@@ -217,7 +218,7 @@ class SafetyDetector:
             return best, f"semantic:exemplar={nearest:.2f}"
         return best, ""
 
-    def _emergency(self, variants: tuple[str, ...], signals: list[str]) -> bool:
+    def _emergency(self, message: str, variants: tuple[str, ...], signals: list[str]) -> bool:
         """Is something happening now that needs 911 (or Poison Control) first? An emergency group that no cue
         explains, or an attempt under way (the crisis group act_in_progress, C-SSRS item 6: "I just took 30 of my
         pills", "I'm on the roof"), which 988's own guidance sends to 911, unless it is told as weeks or more ago
@@ -226,7 +227,7 @@ class SafetyDetector:
         found = self.lexicon.matches(variants, "emergency")
         if not under_way and not found:
             return False  # the common case: no cue needs reading
-        cues = self.lexicon.matches(variants, "cue")
+        cues = self.cue_kinds(message)
         if under_way and ("past_act" not in cues or "now" in cues):
             signals.append("emergency:act_in_progress")
             return True
