@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import blingfire
 from bs4 import BeautifulSoup
@@ -76,3 +76,39 @@ def glue_titles(pieces: Iterable[str], typed: bool = False) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+def defined_abbreviations(sentences: Iterable[str]) -> dict[str, str]:
+    """Abbreviations the articles define, abbreviation -> long form: "Stellate ganglion block (SGB) targets..." gives
+    {"SGB": "Stellate ganglion block"}. Found by the Schwartz-Hearst algorithm (Schwartz & Hearst, "A simple algorithm
+    for identifying abbreviation definitions in biomedical text", PSB 2003), as the `abbreviations` package implements
+    it; an abbreviation defined more than once takes its most common long form. `sentences`: one sentence a string."""
+    extract = _schwartz_hearst()
+    found = extract(doc_text="\n".join(s.replace("\n", " ") for s in sentences), most_common_definition=True)
+    return {str(short): str(long) for short, long in sorted(found.items()) if len(short) >= 2}
+
+
+def with_long_forms(text: str, abbreviations: dict[str, str]) -> str:
+    """`text` with the first use of each abbreviation that `text` does not define spelled out as "long form (ABBR)":
+    "SGB coverage also varies." -> "Stellate ganglion block (SGB) coverage also varies." A reader that cannot know the
+    abbreviation (the cross-encoder) then matches a question in either form. Case-sensitive on the abbreviation, so
+    the word "ifs" is not IFS."""
+    for short, long in abbreviations.items():
+        if long.lower() in text.lower():
+            continue
+        text = re.sub(rf"(?<![\w-]){re.escape(short)}(?![\w-])", f"{long} ({short})".replace("\\", r"\\"), text, count=1)
+    return text
+
+
+def _schwartz_hearst() -> Callable[..., dict[str, str]]:
+    """The `abbreviations` package's extractor. Importing it calls logging.basicConfig (root logger at INFO, a stderr
+    handler); the root logger is put back as it was, so the application keeps its own logging settings."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    from abbreviations.schwartz_hearst import extract_abbreviation_definition_pairs
+
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return extract_abbreviation_definition_pairs

@@ -15,6 +15,7 @@ from chatbot.condense import standalone
 from chatbot.rerank import EXPECTED_SHA256, CrossEncoder, RerankerError, model_dir
 from chatbot.safety import messages as m
 from chatbot.types import Message
+from ingest.text import with_long_forms
 from web.patient import EXAMPLES
 
 
@@ -66,6 +67,33 @@ def test_a_pairs_score_does_not_depend_on_the_other_passages(reranker: CrossEnco
     alone = reranker.score(question, [answer])[0]
     assert reranker.score(question, [*others, answer])[-1] == alone
     assert reranker.score(question, [answer, *others[:1]])[0] == alone
+
+
+def test_the_articles_abbreviations_are_found_and_spelled_out(assistant: Assistant) -> None:
+    # Schwartz-Hearst over the sample's sentences: each abbreviation the articles define, with its long form
+    found = {short: long.lower() for short, long in assistant.composer.abbreviations.items()}
+    assert found["SGB"] == "stellate ganglion block" and found["KAP"] == "ketamine-assisted psychotherapy"
+    sgb = {"SGB": "stellate ganglion block"}
+    assert with_long_forms("SGB coverage also varies. SGB is quick.", sgb) == "stellate ganglion block (SGB) coverage also varies. SGB is quick."
+    # defined in place, a lower-case word, part of a longer token: left as written
+    defined = "Stellate ganglion block (SGB) targets the nervous system."
+    assert with_long_forms(defined, sgb) == defined
+    assert with_long_forms("what ifs remain in KAP-style work", {"IFS": "Internal Family Systems", "KAP": "ketamine-assisted psychotherapy"}) == (
+        "what ifs remain in KAP-style work"
+    )
+
+
+def test_a_passage_that_uses_the_abbreviation_is_read_with_its_long_form(reranker: CrossEncoder) -> None:
+    passage = "On cost: SGB coverage also varies. We encourage you to contact our team before your consultation."
+    spelled = with_long_forms(passage, {"SGB": "stellate ganglion block"})
+    as_written, read = reranker.score("does insurance pay for the stellate ganglion block?", [passage, spelled])
+    assert read > 0 > as_written
+
+
+@pytest.mark.parametrize("question", ["does insurance pay for the stellate ganglion block?", "is the stellate ganglion block covered by insurance"])
+def test_a_question_in_the_long_form_gets_the_answer_written_with_the_abbreviation(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "answered" and "SGB coverage also varies" in answer.body, answer.body
 
 
 # The fact each example must carry, from the article that answers it.
