@@ -209,6 +209,13 @@ class Abstention:
 @dataclass(frozen=True)
 class AbstainConfig:
     min_rerank: float = -6.0  # the cross-encoder's logit for the best sentence below this: nothing answers it
+    # General information after a medical-advice referral must answer what was asked far more surely than an answer
+    # must: the question is personal ("I have afib, can I still get ketamine?"), so a passage that is only about the
+    # treatment reads as a reply about that person. On the 300 medical-advice replies of every labelled set, the
+    # general information quoted below a logit of 5 was about something else in nearly every case (a ride home for
+    # "should I skip my klonopin the night before?", the NMDA receptor for "does lamictal interfere?"); above it,
+    # the articles' own answer (driving home, music during the infusion)
+    min_rerank_general: float = 5.0
     oos_max_dense: float = 0.15  # no clinic word and no passage closer than this: out of scope
     term_rules: bool = True  # unknown names/offers rules (measured with and without in the eval harness)
 

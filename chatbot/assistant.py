@@ -186,8 +186,13 @@ class Assistant:
         self, started: float, question: str, text: str, vector: np.ndarray, hits: list[Hit], safety: SafetyAssessment, trace: Trace, crisis_active: int
     ) -> Answer:
         """The referral first; general information from the articles may follow, never a number."""
-        composition = self.composer.compose(text, vector, hits, without_numbers=True)
-        usable = composition.sentences and self.judge.not_covered(text, hits, composition, text) is None and self.judge.out_of_scope(text, hits) is None
+        composition = self.composer.compose(text, vector, hits, general_only=True)
+        usable = (
+            composition.sentences
+            and composition.rerank >= self.config.abstain.min_rerank_general
+            and self.judge.not_covered(text, hits, composition, text) is None
+            and self.judge.out_of_scope(text, hits) is None
+        )
         body = m.MEDICAL_ADVICE_REFERRAL
         if usable:
             body += f"\n\n{m.MEDICAL_ADVICE_GENERAL_INTRO} {composition.body}"

@@ -26,6 +26,20 @@ NUMBER = re.compile(
     r"\b(mg|milligrams?|mcg|ml|dose|doses|dosage)\b",
     re.I,
 )
+# A sentence that opens with a verdict: "Yes, and we actively encourage it.", "In most cases, yes, ...", "Not
+# necessarily." It answers its own FAQ question; quoted as general information after a patient's personal question
+# ("I have afib, can I still get ketamine?") it would read as a yes or a no for that patient.
+VERDICT = re.compile(
+    r"^\W*(?:(?:in (?:most|many|some) cases|usually|generally|typically|often|mostly|for most (?:people|patients)),?\s+)?"
+    r"(?:yes|no|yeah|nope|not necessarily|not usually|not always|not really|not at all|absolutely|definitely|of course|certainly)\s*[.,;:!]",
+    re.I,
+)
+
+
+def general(text: str) -> bool:
+    """May `text` be quoted as general information after a medical-advice referral? Not when it holds a number or a
+    dose word (DESIGN: never a number) or opens with a verdict (`VERDICT`)."""
+    return not NUMBER.search(text) and not VERDICT.match(text)
 
 
 @dataclass(frozen=True)
@@ -105,9 +119,9 @@ class Composer:
         found = terms & term_set(text)
         return sum(weight[t] for t in found) / sum(weight.values())
 
-    def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], without_numbers: bool = False, also: str = "") -> Composition:
-        """The answer for `question` from `hits` (best first). `without_numbers` leaves out every sentence holding a
-        number or a dose word (general information for a medical-advice request).
+    def compose(self, question: str, query_vector: np.ndarray, hits: Sequence[Hit], general_only: bool = False, also: str = "") -> Composition:
+        """The answer for `question` from `hits` (best first). `general_only`: general information for a medical-advice
+        request, every sentence (and the one before it that a window quotes) passes `general`.
 
         `also`: another reading of the question; each window's logit is then the mean of its logits for both. Two
         uses: the follow-up as typed, when `question` is it appended to the turn it leans on ("how many infusions are
@@ -117,8 +131,8 @@ class Composer:
         around them (condense.question_focus)."""
         if not hits:
             return EMPTY
-        candidates = self._candidates(question, query_vector, hits[: self.config.max_passages], without_numbers)
-        windows = _windows(candidates, without_numbers)
+        candidates = self._candidates(question, query_vector, hits[: self.config.max_passages], general_only)
+        windows = _windows(candidates, general_only)
         if not windows:
             return EMPTY
         texts = [with_long_forms(_in_place(w), self.abbreviations) for w in windows]
@@ -136,7 +150,7 @@ class Composer:
         scored = tuple((" ".join(p.text for p in w), round(s, 3)) for _, s, w in ranked)
         return replace(composition, scored=scored)
 
-    def _candidates(self, question: str, qv: np.ndarray, hits: Sequence[Hit], without_numbers: bool) -> list[_Pick]:
+    def _candidates(self, question: str, qv: np.ndarray, hits: Sequence[Hit], general_only: bool) -> list[_Pick]:
         """The sentences the bi-encoder ranks highest (each text once), for the cross-encoder to read."""
         cfg = self.config
         terms = set(term_set(question))
@@ -146,7 +160,7 @@ class Composer:
             words = np.array([len(s.split()) for s in hit.chunk.sentences], dtype=np.float32)
             scores = self._relevance(hit, qv, words)
             for i, text in enumerate(hit.chunk.sentences):
-                if words[i] < cfg.min_words or (without_numbers and NUMBER.search(text)):
+                if words[i] < cfg.min_words or (general_only and not general(text)):
                     continue
                 kind = any(holds_kind(k, text, terms) for k in kinds)
                 score = float(scores[i]) + cfg.overlap_weight * self._overlap(terms, text) + cfg.kind_weight * kind
@@ -203,7 +217,7 @@ class Composer:
         return chosen
 
 
-def _windows(candidates: Sequence[_Pick], without_numbers: bool) -> list[list[_Pick]]:
+def _windows(candidates: Sequence[_Pick], general_only: bool) -> list[list[_Pick]]:
     """Every pair of consecutive sentences around each candidate (the one before it and it, it and the one after),
     each once; a passage of a single sentence is its own window. These are what the cross-encoder reads and
     what is quoted: a pair reads as a passage and carries the answer far more often than one sentence alone."""
@@ -217,10 +231,11 @@ def _windows(candidates: Sequence[_Pick], without_numbers: bool) -> list[list[_P
             key = " ".join(span)
             if (c.hit.chunk.chunk_id, start) in seen or key in texts:
                 continue
-            if without_numbers and any(NUMBER.search(t) for t in span):
-                continue
+            window = [_Pick(c.hit_rank, c.hit, start + k, t, c.score) for k, t in enumerate(span)]
+            if general_only and not all(general(p.text) for p in _with_antecedent(window)):
+                continue  # quoted with the sentence it leans on: that one must be general too
             texts.add(key)
-            seen[(c.hit.chunk.chunk_id, start)] = [_Pick(c.hit_rank, c.hit, start + k, t, c.score) for k, t in enumerate(span)]
+            seen[(c.hit.chunk.chunk_id, start)] = window
     return list(seen.values())
 
 

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from chatbot.assistant import Assistant
+from chatbot.compose import general
 from chatbot.safety import messages as m
 from ingest import read_jsonl
 from tests.conftest import PROJECT, conversation
@@ -124,6 +125,48 @@ def test_personal_medical_advice_is_referred_without_a_number(assistant: Assista
     assert answer.route == "medical_advice" and answer.body.startswith(m.MEDICAL_ADVICE_REFERRAL), answer.signals
     general = answer.body[len(m.MEDICAL_ADVICE_REFERRAL) :]
     assert not re.search(r"\d", re.sub(r"\[\d+\]", "", general))
+
+
+# Our variants of the family: a condition, a pregnancy or a medication the articles never discuss, asked personally.
+# The FAQ "Can I keep taking my psychiatric medications?" opens "In most cases, yes": quoted after "I have afib, can I
+# still get ketamine?" it read as a yes for that patient, and passages only about the treatment (a ride home, the NMDA
+# receptor) read as a reply about them.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have afib, can I still get ketamine",
+        "my liver enzymes were high on my last labs, can I still do the infusions?",
+        "my kidney numbers looked off, is the infusion ok",
+        "I'm pregnant, is ketamine ok for me?",
+        "should i skip my klonopin the night before the infusion",
+        "does lamictal interfere with ketamine infusions",
+    ],
+)
+def test_a_personal_question_gets_the_referral_without_a_verdict_or_an_unrelated_passage(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "medical_advice", answer.signals
+    assert answer.body == m.MEDICAL_ADVICE_REFERRAL and not answer.citations, answer.body
+
+
+def test_general_information_follows_the_referral_when_the_articles_answer_it(assistant: Assistant) -> None:
+    answer = assistant.ask("am i allowed to drive myself home after")
+    assert answer.route == "medical_advice" and answer.body.startswith(m.MEDICAL_ADVICE_REFERRAL)
+    assert "cannot drive yourself home" in answer.body and answer.citations
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quotable"),
+    [
+        ("In most cases, yes, and we actively encourage continuity with your existing care team.", False),
+        ("Yes, and we actively encourage it.", False),
+        ("Not necessarily.", False),
+        ("A standard series involves four to six IV infusions.", False),
+        ("Not everyone is an appropriate candidate, and we will tell you honestly.", True),
+        ("The specific medications you are taking will be reviewed during your consultation.", True),
+    ],
+)
+def test_general_information_holds_no_verdict_and_no_number(sentence: str, quotable: bool) -> None:
+    assert general(sentence) is quotable
 
 
 @pytest.mark.parametrize(
