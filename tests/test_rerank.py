@@ -175,3 +175,17 @@ def test_a_question_in_another_language_gets_a_reply_in_that_language(assistant:
 @pytest.mark.parametrize("question", ["does SGB help with PTSD", "what is KAP", "is sgb safe", "Is ketamine addictive?", "whats synaptic plasticity"])
 def test_short_english_questions_are_not_mistaken_for_another_language(assistant: Assistant, question: str) -> None:
     assert assistant.language.other_language(question) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "question"),
+    [
+        ("what happens after the induction series?", "can I get another round later if I need it?"),
+        ("how long does relief from ketamine last", "can I get additional infusions if it comes back?"),
+    ],
+)
+def test_asking_for_more_of_the_treatment_is_not_asking_for_something_the_articles_never_name(assistant: Assistant, before: str, question: str) -> None:
+    # "can I get more / another / additional ..." asks about the treatment just discussed: the articles' booster sessions
+    answer = assistant.ask(question, user(before))
+    assert answer.route == "answered", answer.trace.abstain_reason
+    assert re.search(r"maintenance infusions|booster", answer.body, re.I), answer.body
