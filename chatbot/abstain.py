@@ -193,7 +193,7 @@ _GENERIC = frozenset(
             "currently ever still per each every first next time times thing things way ways help question questions answer "
             "price cost costs fee fees much many long soon quickly number actual actually really like good best better "
             "besides except aside apart beyond else other others anything something instead wait waiting charge charged pricey pricy "
-            "afford affordable expensive money dollars more another again additional extra"
+            "afford affordable expensive money dollars more another again additional extra both"
         ]
     )[0]
 )

@@ -135,7 +135,8 @@ class Assistant:
         if off_topic is not None:
             trace = replace(trace, abstain_reason=off_topic.reason)
             return self._finish(started, question, "out_of_scope", m.OUT_OF_SCOPE, safety=safety, trace=trace, crisis_active=crisis_active)
-        rerank_text = standalone(glossed, context, self.people) if joined else glossed
+        # made standalone from earlier turns, which were not glossed: "combine the two" after "the nerve block" turn
+        rerank_text = self.lay_terms.clinical(standalone(glossed, context, self.people)) if joined else glossed
         appended = rerank_text != glossed and rerank_text.endswith(f"? {glossed}")  # not rewritten: joined to its anchor
         # also read as typed when only appended to its anchor; a long message, also by the sentences that ask
         composition = self.composer.compose(rerank_text, vector, hits, also=glossed if appended else question_focus(rerank_text))

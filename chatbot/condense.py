@@ -19,7 +19,7 @@ _OPENER = re.compile(
     r"how (long|much|often|many|soon)( does| do| is| would| will)? (it|that|this|they|those|each one))\b",
     re.I,
 )
-_ANAPHORA = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|one|ones|he|she|him|her|the same)\b", re.I)
+_ANAPHORA = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|one|ones|he|she|him|her|the same|both)\b", re.I)
 # the patient's own situation, told in an earlier turn ("I've tried 4 SSRIs...", then "would it work for someone like me?")
 _SELF_REFERENCE = re.compile(r"\b(?:(?:someone|somebody|people|patients|a person) like me|in my (?:case|situation)|my (?:case|situation))\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'-]+", re.I)
@@ -339,8 +339,8 @@ def with_earlier_turns(question: str, history: Sequence[Message]) -> tuple[str, 
     chain: list[str] = []
     for text in reversed(previous[-4:]):
         chain.insert(0, text)
-        if not needs_context(text):
-            break
+        if not needs_context(text) and (not _BOTH.search(question) or _both(question, chain)):
+            break  # "both" goes back to the turn that named the first of the two
     return " ".join([*chain, question]), True
 
 
@@ -353,6 +353,7 @@ _CONDITIONS = ("treatment-resistant depression", "depression", "anxiety", "ptsd"
 _TREATMENTS = (
     "ketamine-assisted psychotherapy",
     "stellate ganglion block",
+    "nerve block",
     "iv ketamine therapy",
     "iv ketamine",
     "ketamine therapy",
@@ -420,6 +421,9 @@ def standalone(question: str, history: Sequence[Message], people: Sequence[str] 
     if not anchor:
         return question
     reply = last_reply(history)
+    both = _both(question, user_turns(history))
+    if both:  # "can I do both on the same day?" after turns on SGB and on ketamine infusions
+        return both
     when = _WHEN.match(question)
     if when:  # "so before it?" after "What should I avoid after an infusion?" -> "What should I avoid before an infusion?"
         bare = re.fullmatch(r"(?:right\s+)?(after|before|during)(?:\s+(?:it|that|this|then))?", when.group("t").strip(), re.I)
@@ -458,6 +462,39 @@ _WHEN = re.compile(
     r"(?P<t>(?:right\s+)?(?:after|before|during|once|between|the day (?:after|before))\b[^?]*?)\s*\??\s*$",
     re.I,
 )
+
+
+_BOTH = re.compile(r"\b(?:both(?: of (?:them|those|these))?|them both|the two(?: of (?:them|those|these))?)\b", re.I)
+
+
+def _both(question: str, previous: Sequence[str]) -> str:
+    """ "can I do both on the same day?" after earlier turns that named SGB, then ketamine infusions -> "can I do SGB
+    and ketamine infusions on the same day?": the two treatments (else conditions) the patient's last four turns
+    named most recently, in the order they were raised; "" when the question has no "both" or the turns name fewer
+    than two (then "both" stays as typed)."""
+    match = _BOTH.search(question)
+    if not match:
+        return ""
+    for vocabulary in (_TREATMENTS, _CONDITIONS):
+        named: list[str] = []
+        for text in reversed(previous[-4:]):
+            for term in reversed(_all_found(vocabulary, text)):
+                if term.lower() not in _GENERIC_TREATMENT and term.lower() not in (n.lower() for n in named):
+                    named.append(term)
+        if len(named) >= 2:
+            return f"{question[: match.start()]}{named[1]} and {named[0]}{question[match.end() :]}"
+    return ""
+
+
+def _all_found(terms: Sequence[str], text: str) -> list[str]:
+    """Every term of `terms` in `text`, as written there, in reading order; a longer term listed first hides the
+    shorter ones inside it ("ketamine infusions", not also "ketamine")."""
+    found: list[tuple[int, str]] = []
+    for term in terms:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I):
+            if not any(start <= m.start() < start + len(seen) for start, seen in found):
+                found.append((m.start(), m.group(0)))
+    return [term for _, term in sorted(found)]
 
 
 def _topic(anchor: str, reply: str) -> str:

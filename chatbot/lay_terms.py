@@ -48,10 +48,10 @@ class LayTerms:
 
     def _rewrite(self, text: str, keep: bool) -> str:
         """Each entry in order, on its first match: the lay phrase followed by "(clinical)" when `keep`, else the
-        clinical words alone."""
+        clinical words alone. A phrase already glossed is left as it is, so glossing twice changes nothing."""
         for pattern, words in self.terms:
             match = pattern.search(text)
-            if match:
+            if match and not (keep and text[match.end() :].startswith(f" ({words})")):
                 said = f"{match.group(0)} ({words})" if keep else words
                 text = f"{text[: match.start()]}{said}{text[match.end() :]}"
         return text

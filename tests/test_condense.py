@@ -124,6 +124,9 @@ def test_the_reply_is_read_without_its_sources_and_envelope(assistant: Assistant
         (["Who monitors the infusion sessions?"], "what's her background?", r"anesthesiolog|Harvard|10,000|psilocybin"),
         (["What does a ketamine infusion feel like?"], "Different question - what should I wear to my appointment?", r"comfortable clothing"),
         (["Do you take Aetna?"], "unrelated, but what is the Dual Sympathetic Reset?", r"bilateral|two-level|both sides"),
+        # "both" / "the two": the two treatments of the turns before, the first named two turns back
+        (["do you do sgb for ptsd?", "im also interested in the ketamine infusions"], "can i do both on the same day?", r"separate days"),
+        (["tell me about the nerve block", "and the ketamine infusions, how do they work?"], "is it safe to combine the two?", r"separate days"),
     ],
 )
 def test_follow_ups_in_a_real_conversation(assistant: Assistant, history: list[str], question: str, fact: str) -> None:
@@ -184,3 +187,23 @@ def test_a_long_message_is_answered_by_what_it_asks(assistant: Assistant) -> Non
     answer = assistant.ask(message)
     assert answer.route == "answered", answer.trace.abstain_reason
     assert re.search(r"time off work|treatment day", answer.body, re.I), answer.body
+
+
+@pytest.mark.parametrize(
+    ("turns", "question", "expected"),
+    [
+        (
+            ["do you do sgb for ptsd?", "im also interested in the ketamine infusions"],
+            "can i do both on the same day?",
+            "can i do sgb and ketamine infusions on the same day?",
+        ),
+        (["what is KAP?", "how is SGB different?"], "which of the two is faster?", "which of KAP and SGB is faster?"),
+        (["can ketamine help depression?", "what about anxiety?"], "how fast does it work for both?", "how fast does it work for depression and anxiety?"),
+    ],
+)
+def test_both_is_the_two_things_the_turns_before_named(turns: list[str], question: str, expected: str) -> None:
+    assert standalone(question, [{"role": "user", "content": t} for t in turns]) == expected
+
+
+def test_both_with_one_thing_named_stays_as_typed() -> None:
+    assert standalone("can i do both?", [{"role": "user", "content": "what is sgb?"}]) == "what is sgb? can i do both?"

@@ -39,6 +39,11 @@ def test_clinical_words_are_left_alone(lay: LayTerms, typed: str) -> None:
     assert lay.clinical(typed) == typed
 
 
+def test_glossing_twice_changes_nothing(lay: LayTerms) -> None:
+    once = lay.clinical("is it safe to combine the nerve block and the drip?")
+    assert "stellate ganglion block" in once and lay.clinical(once) == once
+
+
 def test_a_malformed_glossary_is_refused_with_its_entry(tmp_path: Path) -> None:
     bad = tmp_path / "lay.toml"
     bad.write_text('[[term]]\nlay = "(unclosed"\nclinical = "x"\n', encoding="utf-8")
