@@ -198,15 +198,21 @@ _CLAUSE = re.compile(r"\s*(?:[;,]|\bbut\b|\bso\b)\s*", re.I)
 
 def _asked_item(text: str) -> str:
     """The billable item `text` asks the price of: in its last clause that asks for a price, the first item, taken as
-    the head of a compound ("nerve block consult" -> consultation); what the text excludes is left out; ""."""
+    the head of a compound ("nerve block consult" -> consultation); when that clause names none ("how much is it?"),
+    the nearest clause before it that does ("and the actual sgb procedure after that, how much is it?" -> procedure);
+    what the text excludes is left out; ""."""
     clauses = [c for c in _CLAUSE.split(_EXCLUDED.sub(" ", text)) if c.strip()]
-    asking = [c for c in clauses if _PRICE_Q.search(c)] or clauses
-    items = list(_ITEM.finditer(asking[-1])) if asking else []
-    if not items:
+    asking = [i for i, c in enumerate(clauses) if _PRICE_Q.search(c)] or list(range(len(clauses)))
+    last = asking[-1] if asking else -1
+    for clause in reversed(clauses[: last + 1]):
+        items = list(_ITEM.finditer(clause))
+        if items:
+            break
+    else:
         return ""
     head = items[0]
     for following in items[1:]:  # "block consult": adjacent item words are one compound, whose head is the last
-        if asking[-1][head.end() : following.start()].strip():
+        if clause[head.end() : following.start()].strip():
             break
         head = following
     return head.lastgroup or ""

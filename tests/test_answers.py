@@ -250,6 +250,10 @@ _SGB_CONSULT_PRICE = "An initial consultation ($400) is required before any SGB 
         ("how much does one booster cost", "what are booster sessions", False),
         ("how much does that cost?", "how many infusions do I need?", False),
         ("what would the whole KAP program set me back", "", False),
+        # the item named before the clause that asks, in a follow-up to the consult's price
+        ("and the actual sgb procedure after that, how much is it?", "how much is the sgb consult?", False),
+        ("ok and the block itself - what does that run?", "what does the sgb consult cost", False),
+        ("and the consult for sgb, how much is that?", "what is sgb?", True),
     ],
 )
 def test_a_price_answers_only_a_question_about_the_item_it_prices(question: str, context: str, answers: bool) -> None:
