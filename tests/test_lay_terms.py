@@ -61,6 +61,7 @@ def test_a_malformed_glossary_is_refused_with_its_entry(tmp_path: Path) -> None:
         ("will i need top-up sessions after the first round", r"booster|maintenance"),
         ("do i have to come in on an empty stomach", r"eaten lightly"),
         ("can i play my own playlist during it", r"music"),
+        ("can you schedule around a full-time job", r"demanding professional schedules"),
     ],
 )
 def test_a_question_in_lay_words_gets_the_articles_answer(assistant: Assistant, question: str, fact: str) -> None:
