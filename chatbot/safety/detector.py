@@ -46,7 +46,7 @@ _MEDICATION = re.compile(
 _FOLLOW_UP_QUESTION = re.compile(r"\?\s*$|^\W*(?:and|so|then|but|ok(?:ay)?,?\s+(?:and|so)|what about|how about)\b", re.I)
 EXPLAINING_CUES = frozenset({"informational", "idiom", "negation", "generic_subject", "definition"})
 # cues that make the classifier ask for more certainty (they do not explain a lexicon match away)
-CAUTION_CUES = EXPLAINING_CUES | {"coping"}
+CAUTION_CUES = EXPLAINING_CUES | {"coping", "care_preference"}
 
 
 @dataclass(frozen=True)
