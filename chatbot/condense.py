@@ -417,11 +417,12 @@ def standalone(question: str, history: Sequence[Message], people: Sequence[str] 
     `people`: the names "she"/"her" may stand for (`people_named`). Pure string rules."""
     if not leans_on(question, history):
         return question
-    anchor = _anchor(user_turns(history))
+    previous = user_turns(history)
+    anchor = _anchor(previous)
     if not anchor:
         return question
     reply = last_reply(history)
-    both = _both(question, user_turns(history))
+    both = _both(question, previous)
     if both:  # "can I do both on the same day?" after turns on SGB and on ketamine infusions
         return both
     when = _WHEN.match(question)

@@ -136,14 +136,15 @@ class Report:
         true_abstain = sum(1 for c in abstained if c.expect in ABSTAIN)
         wrongly_refused = sum(1 for c in answerable if c.answer.route in ABSTAIN)
         if abstain_expected:
-            recall = sum(1 for c in abstain_expected if c.answer.route in ABSTAIN) / len(abstain_expected)
+            refused = sum(1 for c in abstain_expected if c.answer.route in ABSTAIN)
+            recall = refused / len(abstain_expected)
             precision = true_abstain / len(abstained) if abstained else 1.0
             self.out(f"abstention: recall {recall:.3f} ({len(abstain_expected)} should abstain), precision {precision:.3f}")
             # a medical-advice referral that quotes no passage also declines (DESIGN: interactions, pregnancy and one's
             # own eligibility are referred); reported beside the strict count, never instead of it
             referred = sum(1 for c in abstain_expected if c.answer.route == "medical_advice" and not c.answer.citations)
             if referred:
-                declined = sum(1 for c in abstain_expected if c.answer.route in ABSTAIN) + referred
+                declined = refused + referred
                 share = declined / len(abstain_expected)
                 self.out(f"  ... counting a medical-advice referral that quotes no passage: {declined}/{len(abstain_expected)} = {share:.3f}")
         self.out(f"answerable questions wrongly refused: {wrongly_refused}/{len(answerable)} = {wrongly_refused / len(answerable):.3f}")
